@@ -1,0 +1,10 @@
+"""Piccolo's engine, chosen by DATABASE_URL (see server/config.py)."""
+
+from piccolo.conf.apps import AppRegistry
+
+from server.db import make_engine
+from server.config import settings
+
+DB = make_engine(settings.database_url)
+
+APP_REGISTRY = AppRegistry(apps=["server.piccolo_app"])

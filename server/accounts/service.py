@@ -1,0 +1,223 @@
+"""Accounts: logging in and out, sessions, passwords, and the people directory."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from server import clock
+from server.accounts import policy
+from server.accounts.policy import Viewer
+from server.accounts.tables import LoginFailure, LoginSession, PasswordToken, Person
+from server.config import settings
+from server.db import reading, writing
+from server.web.i18n import LANGUAGES, N_
+from server.tokens import new_token, token_hash
+
+hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the email is unknown, so both paths cost the same time.
+_DUMMY_HASH = hasher.hash("not a real password, only here for timing")
+SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(hasher.hash, password)
+
+
+async def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return await asyncio.to_thread(hasher.verify, password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str | None = None
+    throttled_minutes: int | None = None
+
+
+async def log_in(email: str, password: str, ip: str) -> LoginResult:
+    """Check a password and open a session, unless recent failures say to wait."""
+    email = email.strip().lower()[:254]
+    now = clock.now()
+    since = now - policy.THROTTLE_WINDOW
+    async with reading():
+        email_failures = await LoginFailure.select(LoginFailure.at).where(
+            (LoginFailure.email == email) & (LoginFailure.at > since)
+        ).order_by(LoginFailure.at)
+        ip_failures = await LoginFailure.count().where(
+            (LoginFailure.ip == ip) & (LoginFailure.at > since)
+        )
+        person = await Person.objects().where(
+            (Person.email == email) & (Person.active == True)  # noqa: E712
+        ).first()
+    if policy.is_throttled(len(email_failures), ip_failures):
+        oldest = email_failures[0]["at"] if email_failures else now
+        return LoginResult(throttled_minutes=policy.retry_minutes(oldest, now))
+    stored_hash = person.password_hash if person and person.password_hash else _DUMMY_HASH
+    if not await _verify(stored_hash, password) or person is None or not person.password_hash:
+        async with writing():
+            await LoginFailure.delete().where(LoginFailure.at < since)
+            await LoginFailure.insert(LoginFailure(email=email, ip=ip[:64], at=now))
+        return LoginResult()
+    token = new_token()
+    async with writing():
+        await LoginFailure.delete().where(LoginFailure.email == email)
+        await LoginSession.delete().where(LoginSession.expires_at < now)
+        await LoginSession.insert(
+            LoginSession(
+                token_hash=token_hash(token),
+                person=person.id,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + timedelta(days=settings.session_days),
+            )
+        )
+        if hasher.check_needs_rehash(person.password_hash):
+            await Person.update({Person.password_hash: await hash_password(password)}).where(
+                Person.id == person.id
+            )
+    return LoginResult(token=token)
+
+
+async def viewer_for_session(token: str) -> Viewer | None:
+    """The person behind a session cookie, if the session is live and the person active."""
+    if not token or len(token) > 100:
+        return None
+    now = clock.now()
+    rows = await LoginSession.select(
+        LoginSession.id,
+        LoginSession.last_seen_at,
+        LoginSession.person.id,
+        LoginSession.person.name,
+        LoginSession.person.email,
+        LoginSession.person.preferred_language,
+        LoginSession.person.is_site_admin,
+    ).where(
+        (LoginSession.token_hash == token_hash(token))
+        & (LoginSession.expires_at > now)
+        & (LoginSession.person.active == True)  # noqa: E712
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    if now - row["last_seen_at"] > SESSION_TOUCH_INTERVAL:
+        await LoginSession.update({LoginSession.last_seen_at: now}).where(
+            LoginSession.id == row["id"]
+        )
+    return Viewer(
+        id=row["person.id"],
+        name=row["person.name"],
+        email=row["person.email"],
+        language=row["person.preferred_language"],
+        is_site_admin=row["person.is_site_admin"],
+        session_id=row["id"],
+    )
+
+
+async def log_out(viewer: Viewer) -> None:
+    async with writing():
+        await LoginSession.delete().where(LoginSession.id == viewer.session_id)
+
+
+async def log_out_everywhere(person_id: int) -> None:
+    async with writing():
+        await LoginSession.delete().where(LoginSession.person == person_id)
+
+
+async def change_password(viewer: Viewer, current: str, new: str, confirm: str) -> dict[str, str]:
+    """Returns field messages; on success every other session of the person ends."""
+    person = await Person.objects().where(Person.id == viewer.id).first()
+    if person is None or not person.password_hash or not await _verify(person.password_hash, current):
+        return {"current": N_("Your current password is not right.")}
+    problem = policy.password_problem(new, confirm, viewer.email)
+    if problem:
+        return {"new": problem}
+    new_hash = await hash_password(new)
+    async with writing():
+        await Person.update({Person.password_hash: new_hash, Person.updated_at: clock.now()}).where(
+            Person.id == viewer.id
+        )
+        await LoginSession.delete().where(
+            (LoginSession.person == viewer.id) & (LoginSession.id != viewer.session_id)
+        )
+    return {}
+
+
+async def create_password_link(person_id: int) -> str:
+    """A one-time token to set a password; earlier unused links for the person stop working."""
+    token = new_token()
+    now = clock.now()
+    async with writing():
+        await PasswordToken.delete().where(
+            (PasswordToken.person == person_id) & PasswordToken.used_at.is_null()
+        )
+        await PasswordToken.insert(
+            PasswordToken(
+                token_hash=token_hash(token),
+                person=person_id,
+                created_at=now,
+                expires_at=now + policy.PASSWORD_LINK_LIFETIME,
+            )
+        )
+    return token
+
+
+async def password_link_owner(token: str) -> dict | None:
+    if not token or len(token) > 100:
+        return None
+    rows = await PasswordToken.select(
+        PasswordToken.id, PasswordToken.person.id, PasswordToken.person.email, PasswordToken.person.name
+    ).where(
+        (PasswordToken.token_hash == token_hash(token))
+        & PasswordToken.used_at.is_null()
+        & (PasswordToken.expires_at > clock.now())
+        & (PasswordToken.person.active == True)  # noqa: E712
+    )
+    return rows[0] if rows else None
+
+
+async def set_password_from_link(token: str, password: str, confirm: str) -> dict[str, str] | None:
+    """None when the link is not valid; otherwise field messages (empty on success)."""
+    owner = await password_link_owner(token)
+    if owner is None:
+        return None
+    problem = policy.password_problem(password, confirm, owner["person.email"])
+    if problem:
+        return {"password": problem}
+    new_hash = await hash_password(password)
+    now = clock.now()
+    async with writing():
+        updated = await PasswordToken.update({PasswordToken.used_at: now}).where(
+            (PasswordToken.id == owner["id"]) & PasswordToken.used_at.is_null()
+        ).returning(PasswordToken.id)
+        if not updated:
+            return None
+        await Person.update({Person.password_hash: new_hash, Person.updated_at: now}).where(
+            Person.id == owner["person.id"]
+        )
+        await LoginSession.delete().where(LoginSession.person == owner["person.id"])
+    return {}
+
+
+async def set_language(viewer: Viewer, language: str) -> bool:
+    if language not in LANGUAGES:
+        return False
+    async with writing():
+        await Person.update({Person.preferred_language: language}).where(Person.id == viewer.id)
+    return True
+
+
+async def set_password(person_id: int, password: str) -> None:
+    """Sets a password directly (the admin command line); ends the person's sessions."""
+    new_hash = await hash_password(password)
+    async with writing():
+        await Person.update({Person.password_hash: new_hash, Person.updated_at: clock.now()}).where(
+            Person.id == person_id
+        )
+        await LoginSession.delete().where(LoginSession.person == person_id)

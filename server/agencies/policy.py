@@ -1,0 +1,68 @@
+"""Agency vocabulary and validation. Pure: no web framework, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.forms import checked, require, text
+from server.web.i18n import N_
+
+SECTORS: dict[str, str] = {
+    "child_welfare": N_("Child welfare"),
+    "juvenile_justice": N_("Juvenile justice"),
+    "public_health": N_("Public health"),
+    "medical": N_("Medical"),
+    "behavioral_health": N_("Behavioral health"),
+    "substance_use_treatment": N_("Substance use treatment"),
+    "education": N_("Education"),
+    "housing": N_("Housing"),
+    "early_childhood": N_("Early childhood"),
+    "developmental_disabilities": N_("Developmental disabilities"),
+    "community_faith": N_("Community and faith"),
+    "family_peer": N_("Family and peer support"),
+    "other": N_("Other"),
+}
+
+# Sectors a collaborative is expected to have at the table; "other" is never "missing".
+COVERAGE_SECTORS = [code for code in SECTORS if code != "other"]
+
+
+@dataclass(frozen=True)
+class AgencyInput:
+    name: str
+    short_name: str
+    sector: str
+    is_part2_program: bool
+    is_hipaa_covered: bool
+    is_ferpa_agency: bool
+
+
+def validate_agency(form: dict[str, str]) -> tuple[AgencyInput | None, dict[str, str]]:
+    """Clean an agency form; returns the input or field messages (untranslated)."""
+    errors: dict[str, str] = {}
+    name = text(form, "name")
+    short_name = text(form, "short_name", 40)
+    sector = form.get("sector", "")
+    require(errors, "name", name, 200, N_("Enter the agency's name."))
+    if len(short_name) > 40:
+        errors["short_name"] = N_("This is too long.")
+    if sector not in SECTORS:
+        errors["sector"] = N_("Choose a sector.")
+    if errors:
+        return None, errors
+    return (
+        AgencyInput(
+            name=name,
+            short_name=short_name,
+            sector=sector,
+            is_part2_program=checked(form, "is_part2_program"),
+            is_hipaa_covered=checked(form, "is_hipaa_covered"),
+            is_ferpa_agency=checked(form, "is_ferpa_agency"),
+        ),
+        {},
+    )
+
+
+def missing_sectors(represented: set[str]) -> list[str]:
+    """Sectors with no current member agency on a roster, in the canonical order."""
+    return [code for code in COVERAGE_SECTORS if code not in represented]

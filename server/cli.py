@@ -1,0 +1,132 @@
+"""The `convene` command: serve, migrate, demo, user."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from server import config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="convene", description="Meetings and teams for collaboratives.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="app worker processes (PostgreSQL: several)")
+    serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    demo = commands.add_parser("demo", help="load the demo county into an empty database")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing (quietly) if there is data")
+
+    user = commands.add_parser("user", help="manage people's accounts").add_subparsers(dest="action", required=True)
+    create = user.add_parser("create", help="create a person and print a set-password link")
+    create.add_argument("email")
+    create.add_argument("name")
+    create.add_argument("--admin", action="store_true", help="make them a site admin")
+    deactivate = user.add_parser("deactivate", help="deactivate a person and end their sessions")
+    deactivate.add_argument("email")
+    set_password = user.add_parser("set-password", help="set a password (asked for, or read from stdin)")
+    set_password.add_argument("email")
+
+    args = parser.parse_args(argv)
+    try:
+        settings = config.settings
+    except config.ConfigError as problem:  # pragma: no cover - raised at import
+        print(f"convene: {problem}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return serve_app(args, settings)
+    return asyncio.run(run(args))
+
+
+def serve_app(args: argparse.Namespace, settings: config.Settings) -> int:
+    import uvicorn
+
+    if args.workers > 1 and args.reload:
+        print("convene: --reload works with one worker only", file=sys.stderr)
+        return 2
+    uvicorn.run(
+        "server.app:create_app", factory=True, host=args.host, port=args.port,
+        workers=args.workers, reload=args.reload, proxy_headers=True, log_level="info",
+    )
+    return 0
+
+
+async def run(args: argparse.Namespace) -> int:
+    from server import db
+
+    if args.command == "migrate":
+        from server.migrate import migrate
+
+        await migrate()
+        print("convene: the database is up to date")
+        return 0
+    await db.prepare()
+    try:
+        if args.command == "demo":
+            from server.demo import load_demo
+
+            loaded = await load_demo()
+            if loaded:
+                print("convene: demo data loaded; see README.md for the demo accounts")
+            elif not args.if_empty:
+                print("convene: the database already has people in it; demo data not loaded")
+            return 0
+        return await user_command(args)
+    finally:
+        await db.close()
+
+
+async def user_command(args: argparse.Namespace) -> int:
+    from server.accounts import service as accounts
+    from server.accounts.policy import password_problem
+    from server.accounts.tables import Person
+    from server.forms import email
+    from server.people import service as people
+    from server.people.policy import PersonInput
+    from server.people.routes import set_password_url
+
+    address = email(args.email)
+    if address is None:
+        print(f"convene: {args.email!r} is not a valid email address", file=sys.stderr)
+        return 2
+    if args.action == "create":
+        data = PersonInput(name=" ".join(args.name.split())[:200], email=address, phone="", title="",
+                           preferred_language="en", agency_id=None, is_site_admin=args.admin)
+        try:
+            person_id, token = await people.create_person(data)
+        except people.EmailTaken:
+            print(f"convene: {address} already has an account", file=sys.stderr)
+            return 1
+        print(f"created person {person_id}; set-password link (valid 7 days):\n{set_password_url(token)}")
+        return 0
+    person = await Person.objects().where(Person.email == address).first()
+    if person is None:
+        print(f"convene: no person has the email {address}", file=sys.stderr)
+        return 1
+    if args.action == "deactivate":
+        await people.set_active(person.id, False)
+        print(f"deactivated {address}; their sessions have ended")
+        return 0
+    if sys.stdin.isatty():
+        password = getpass.getpass("New password: ")
+        confirm = getpass.getpass("Again: ")
+    else:
+        password = confirm = sys.stdin.readline().rstrip("\n")
+    problem = password_problem(password, confirm, address)
+    if problem:
+        print(f"convene: {problem}", file=sys.stderr)
+        return 1
+    await accounts.set_password(person.id, password)
+    print(f"password set for {address}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Settings from the environment, with safe defaults for a single-machine install."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+DEFAULT_DATABASE_URL = f"sqlite:///{VAR / 'convene.sqlite3'}"
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something Convene cannot run with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    database_url: str
+    secret_key: str
+    base_url: str
+    time_zone: str
+    session_days: int
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def _secret_key(env: str) -> str:
+    key = os.environ.get("CONVENE_SECRET_KEY", "")
+    if key:
+        if len(key) < 32:
+            raise ConfigError("CONVENE_SECRET_KEY must be at least 32 characters long.")
+        return key
+    if env == "production":
+        raise ConfigError("CONVENE_SECRET_KEY is not set; production refuses to start without it.")
+    # Development: keep one generated key on disk so restarts keep sessions and forms valid.
+    path = VAR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    VAR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load() -> Settings:
+    env = os.environ.get("CONVENE_ENV", "development")
+    if env not in {"development", "production", "test"}:
+        raise ConfigError(f"CONVENE_ENV must be development, production or test, not {env!r}.")
+    time_zone = os.environ.get("CONVENE_TIME_ZONE", "America/New_York")
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"CONVENE_TIME_ZONE {time_zone!r} is not an IANA time zone.") from None
+    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ConfigError("DATABASE_URL must start with sqlite:/// or postgresql://.")
+    return Settings(
+        env=env,
+        database_url=database_url,
+        secret_key=_secret_key(env),
+        base_url=os.environ.get("CONVENE_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        time_zone=time_zone,
+        session_days=int(os.environ.get("CONVENE_SESSION_DAYS", "14")),
+    )
+
+
+settings = load()

@@ -1,0 +1,54 @@
+"""Validation of a person's details. Pure: no web framework, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.forms import checked, email, parse_id, require, text
+from server.web.i18n import LANGUAGES, N_
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    name: str
+    email: str
+    phone: str
+    title: str
+    preferred_language: str
+    agency_id: int | None
+    is_site_admin: bool
+
+
+def validate_person(form: dict[str, str], agency_ids: set[int]) -> tuple[PersonInput | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    name = text(form, "name")
+    require(errors, "name", name, 200, N_("Enter the person's name."))
+    address = email(str(form.get("email", "")))
+    if address is None:
+        errors["email"] = N_("Enter a valid email address.")
+    phone = text(form, "phone", 40)
+    if len(phone) > 40:
+        errors["phone"] = N_("This is too long.")
+    title = text(form, "title", 120)
+    if len(title) > 120:
+        errors["title"] = N_("This is too long.")
+    language = str(form.get("preferred_language", "en"))
+    if language not in LANGUAGES:
+        errors["preferred_language"] = N_("Choose a language.")
+    agency_id = parse_id(form.get("agency_id"))
+    if str(form.get("agency_id", "")).strip() and agency_id not in agency_ids:
+        errors["agency_id"] = N_("Choose an agency from the list.")
+    if errors:
+        return None, errors
+    return (
+        PersonInput(
+            name=name,
+            email=address or "",
+            phone=phone,
+            title=title,
+            preferred_language=language,
+            agency_id=agency_id,
+            is_site_admin=checked(form, "is_site_admin"),
+        ),
+        {},
+    )

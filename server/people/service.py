@@ -1,0 +1,160 @@
+"""The people directory: who works where, kept by the site admin."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from server import clock
+from server.accounts.service import create_password_link
+from server.accounts.tables import Affiliation, LoginSession, PasswordToken, Person
+from server.agencies.tables import Agency
+from server.db import reading, writing
+from server.people.policy import PersonInput
+from server.teams.tables import Membership
+
+
+async def agency_choices(active_only: bool = True) -> list[dict]:
+    query = Agency.select(Agency.id, Agency.name, Agency.short_name).order_by(Agency.name)
+    if active_only:
+        query = query.where(Agency.active == True)  # noqa: E712
+    return await query
+
+
+def _current_affiliation():
+    return Affiliation.ended_on.is_null()
+
+
+async def list_people(search: str = "", include_inactive: bool = False, limit: int = 200) -> list[dict]:
+    """People with their current agency, filtered by name, email or agency."""
+    search = " ".join(search.split())[:100]
+    query = Person.select(
+        Person.id, Person.name, Person.email, Person.phone, Person.title, Person.active,
+        Person.is_site_admin,
+    ).order_by(Person.name).limit(limit)
+    if not include_inactive:
+        query = query.where(Person.active == True)  # noqa: E712
+    async with reading():
+        people = await query if not search else await query.where(
+            Person.name.ilike(f"%{search}%")
+            | Person.email.ilike(f"%{search}%")
+            | Person.id.is_in(
+                Affiliation.select(Affiliation.person).where(
+                    _current_affiliation()
+                    & (
+                        Affiliation.agency.name.ilike(f"%{search}%")
+                        | Affiliation.agency.short_name.ilike(f"%{search}%")
+                    )
+                )
+            )
+        )
+        agencies = await current_agencies([p["id"] for p in people])
+    for person in people:
+        person["agency"] = agencies.get(person["id"])
+    return people
+
+
+async def current_agencies(person_ids: list[int]) -> dict[int, dict]:
+    """person id → {id, name, short_name} of their current agency, in one query."""
+    if not person_ids:
+        return {}
+    rows = await Affiliation.select(
+        Affiliation.person, Affiliation.agency.id, Affiliation.agency.name,
+        Affiliation.agency.short_name,
+    ).where(_current_affiliation() & Affiliation.person.is_in(person_ids))
+    return {
+        row["person"]: {
+            "id": row["agency.id"], "name": row["agency.name"], "short_name": row["agency.short_name"]
+        }
+        for row in rows
+    }
+
+
+async def get_person(person_id: int) -> dict | None:
+    async with reading():
+        person = await Person.select(
+            Person.id, Person.name, Person.email, Person.phone, Person.title, Person.active,
+            Person.is_site_admin, Person.preferred_language, Person.created_at,
+            Person.password_hash,
+        ).where(Person.id == person_id).first()
+        if person is None:
+            return None
+        history = await Affiliation.select(
+            Affiliation.id, Affiliation.agency.id, Affiliation.agency.name, Affiliation.started_on,
+            Affiliation.ended_on,
+        ).where(Affiliation.person == person_id).order_by(Affiliation.started_on, ascending=False)
+        seats = await Membership.select(
+            Membership.id, Membership.team.id, Membership.team.name, Membership.role,
+            Membership.agency.name, Membership.started_on, Membership.ended_on,
+        ).where(Membership.person == person_id).order_by(Membership.started_on, ascending=False)
+    person["has_password"] = bool(person.pop("password_hash"))
+    person["history"] = history
+    person["agency"] = next(
+        ({"id": h["agency.id"], "name": h["agency.name"]} for h in history if h["ended_on"] is None),
+        None,
+    )
+    person["seats"] = seats
+    return person
+
+
+class EmailTaken(Exception):
+    pass
+
+
+async def create_person(data: PersonInput) -> tuple[int, str]:
+    """Creates the person (no password yet) and returns their id and a set-password token."""
+    now = clock.now()
+    async with writing():
+        if await Person.exists().where(Person.email == data.email):
+            raise EmailTaken(data.email)
+        rows = await Person.insert(
+            Person(
+                name=data.name, email=data.email, phone=data.phone, title=data.title,
+                preferred_language=data.preferred_language, is_site_admin=data.is_site_admin,
+                active=True, created_at=now, updated_at=now,
+            )
+        ).returning(Person.id)
+        person_id = rows[0]["id"]
+        if data.agency_id:
+            await Affiliation.insert(
+                Affiliation(person=person_id, agency=data.agency_id, started_on=now.date())
+            )
+        token = await create_password_link(person_id)
+    return person_id, token
+
+
+async def update_person(person_id: int, data: PersonInput, today: date) -> None:
+    """Updates details; a change of agency closes the current affiliation and opens a new one."""
+    async with writing():
+        if await Person.exists().where((Person.email == data.email) & (Person.id != person_id)):
+            raise EmailTaken(data.email)
+        await Person.update(
+            {
+                Person.name: data.name, Person.email: data.email, Person.phone: data.phone,
+                Person.title: data.title, Person.preferred_language: data.preferred_language,
+                Person.is_site_admin: data.is_site_admin, Person.updated_at: clock.now(),
+            }
+        ).where(Person.id == person_id)
+        current = await Affiliation.select(Affiliation.id, Affiliation.agency).where(
+            (Affiliation.person == person_id) & _current_affiliation()
+        ).first()
+        if (current["agency"] if current else None) == data.agency_id:
+            return
+        if current:
+            await Affiliation.update({Affiliation.ended_on: today}).where(
+                Affiliation.id == current["id"]
+            )
+        if data.agency_id:
+            await Affiliation.insert(
+                Affiliation(person=person_id, agency=data.agency_id, started_on=today)
+            )
+
+
+async def set_active(person_id: int, active: bool) -> None:
+    """Deactivation ends every session at once; feed tokens follow when feeds exist."""
+    async with writing():
+        await Person.update({Person.active: active, Person.updated_at: clock.now()}).where(
+            Person.id == person_id
+        )
+        if not active:
+            await LoginSession.delete().where(LoginSession.person == person_id)
+            await PasswordToken.delete().where(PasswordToken.person == person_id)

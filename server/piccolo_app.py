@@ -1,0 +1,25 @@
+"""The one Piccolo app: every table, migrations in the top-level migrations/ folder."""
+
+from piccolo.conf.apps import AppConfig
+
+from server.accounts.tables import Affiliation, LoginFailure, LoginSession, PasswordToken, Person
+from server.agencies.tables import Agency
+from server.config import ROOT
+from server.teams.tables import Membership, Team
+
+APP_CONFIG = AppConfig(
+    app_name="convene",
+    migrations_folder_path=str(ROOT / "migrations"),
+    table_classes=[
+        Agency,
+        Person,
+        Affiliation,
+        LoginSession,
+        LoginFailure,
+        PasswordToken,
+        Team,
+        Membership,
+    ],
+    migration_dependencies=[],
+    commands=[],
+)

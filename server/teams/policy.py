@@ -1,0 +1,251 @@
+"""Team vocabulary, roster rules and team permissions. Pure: no web framework, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from server.accounts.policy import Viewer
+from server.forms import checked, parse_date, parse_id, require, text
+from server.web.i18n import N_
+
+KINDS: dict[str, str] = {
+    "community_collaborative": N_("Community collaborative"),
+    "perinatal_cluster": N_("Perinatal cluster"),
+    "leadership_group": N_("Leadership group"),
+    "child_family_team": N_("Child and family team"),
+    "other": N_("Other"),
+}
+
+ROLES: dict[str, str] = {
+    "chair": N_("Chair"),
+    "co_chair": N_("Co-chair"),
+    "coordinator": N_("Coordinator"),
+    "member": N_("Member"),
+    "family_partner": N_("Family partner"),
+    "guest": N_("Guest"),
+}
+
+LEADING_ROLES = frozenset({"chair", "co_chair", "coordinator"})
+MEMBER_ROLES = LEADING_ROLES | {"member", "family_partner"}
+
+# Time zones offered for teams; any valid IANA name is accepted.
+COMMON_TIME_ZONES = [
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+]
+
+
+def is_active_on(started_on: date, ended_on: date | None, day: date) -> bool:
+    """A seat counts from its first day up to, not including, its end date."""
+    return started_on <= day and (ended_on is None or day < ended_on)
+
+
+# Permissions. `roles` are the viewer's roles on the team on the day of the request.
+
+
+def can_manage_teams(viewer: Viewer) -> bool:
+    return viewer.is_site_admin
+
+
+def can_view_team(viewer: Viewer, roles: set[str]) -> bool:
+    return viewer.is_site_admin or bool(roles)
+
+
+def can_view_roster(viewer: Viewer, roles: set[str]) -> bool:
+    return viewer.is_site_admin or bool(roles & MEMBER_ROLES)
+
+
+def can_manage_roster(viewer: Viewer, roles: set[str]) -> bool:
+    return viewer.is_site_admin or bool(roles & LEADING_ROLES)
+
+
+@dataclass(frozen=True)
+class TeamInput:
+    name: str
+    kind: str
+    area: str
+    time_zone: str
+    description: str
+    is_public: bool
+
+
+def validate_team(form: dict[str, str]) -> tuple[TeamInput | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    name = text(form, "name")
+    require(errors, "name", name, 200, N_("Enter the team's name."))
+    kind = str(form.get("kind", ""))
+    if kind not in KINDS:
+        errors["kind"] = N_("Choose what kind of team this is.")
+    area = text(form, "area", 120)
+    if len(area) > 120:
+        errors["area"] = N_("This is too long.")
+    time_zone = str(form.get("time_zone", "")).strip()
+    if not valid_time_zone(time_zone):
+        errors["time_zone"] = N_("Choose a time zone such as America/New_York.")
+    description = str(form.get("description", "")).strip()
+    if len(description) > 4000:
+        errors["description"] = N_("This is too long.")
+    if errors:
+        return None, errors
+    return TeamInput(name, kind, area, time_zone, description, checked(form, "is_public")), {}
+
+
+def valid_time_zone(name: str) -> bool:
+    if not name or len(name) > 64 or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class SeatInput:
+    """A roster seat as entered: who, for which agency, in which role, from when."""
+
+    person_id: int
+    agency_id: int
+    role: str
+    alternate_for_id: int | None
+    started_on: date
+
+
+@dataclass(frozen=True)
+class RosterFacts:
+    """What the rules need to know about the team and the directory."""
+
+    active_person_ids: set[int]
+    active_agency_ids: set[int]
+    seated_person_ids: set[int]  # people holding a current seat on the team
+    principal_person_ids: set[int]  # current seats that an alternate may stand in for
+
+
+def validate_seat(
+    form: dict[str, str], facts: RosterFacts, today: date, replacing_person_id: int | None = None
+) -> tuple[SeatInput | None, dict[str, str]]:
+    """Check a new seat (or a change to one, when replacing_person_id is that seat's person)."""
+    errors: dict[str, str] = {}
+    person_id = parse_id(form.get("person_id"))
+    if replacing_person_id is not None:
+        person_id = replacing_person_id
+    elif person_id is None or person_id not in facts.active_person_ids:
+        errors["person_id"] = N_("Choose an active person from the list.")
+    elif person_id in facts.seated_person_ids:
+        errors["person_id"] = N_("This person already has a seat on the team.")
+    agency_id = parse_id(form.get("agency_id"))
+    if agency_id is None or agency_id not in facts.active_agency_ids:
+        errors["agency_id"] = N_("Choose an active agency from the list.")
+    role = str(form.get("role", ""))
+    if role not in ROLES:
+        errors["role"] = N_("Choose a role.")
+    alternate_for_id = None
+    if str(form.get("alternate_for_id", "")).strip():
+        alternate_for_id = parse_id(form.get("alternate_for_id"))
+        if alternate_for_id is None or alternate_for_id not in facts.principal_person_ids:
+            errors["alternate_for_id"] = N_("Choose a current member of this team.")
+        elif alternate_for_id == person_id:
+            errors["alternate_for_id"] = N_("A person cannot be their own alternate.")
+    raw_date = str(form.get("started_on", "")).strip()
+    started_on = parse_date(raw_date) if raw_date else today
+    if started_on is None:
+        errors["started_on"] = N_("Enter a date as YYYY-MM-DD.")
+    if errors:
+        return None, errors
+    assert person_id is not None and agency_id is not None and started_on is not None
+    return SeatInput(person_id, agency_id, role, alternate_for_id, started_on), {}
+
+
+def validate_end(raw_date: str, started_on: date, today: date) -> tuple[date | None, str | None]:
+    """The date a seat ends: today by default, never before it began."""
+    ended_on = parse_date(raw_date) if raw_date.strip() else today
+    if ended_on is None:
+        return None, N_("Enter a date as YYYY-MM-DD.")
+    if ended_on < started_on:
+        return None, N_("A membership cannot end before it started.")
+    return ended_on, None
+
+
+# Roster CSV. Export and import share these columns; import reads the ones it needs.
+
+CSV_COLUMNS = ["name", "email", "phone", "agency", "role", "alternate_for", "started_on", "ended_on"]
+IMPORT_REQUIRED = ["email", "agency", "role"]
+MAX_IMPORT_ROWS = 500
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Lookups for import: lower-cased email → person id, lower-cased agency name → id."""
+
+    people_by_email: dict[str, int]
+    agencies_by_name: dict[str, int]
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict[str, str]
+    seat: SeatInput | None
+    problems: list[str]
+
+
+def role_from_text(value: str) -> str | None:
+    key = value.strip().lower().replace("-", "_").replace(" ", "_")
+    if key in ROLES:
+        return key
+    for code, label in ROLES.items():
+        if label.lower() == value.strip().lower():
+            return code
+    return None
+
+
+def check_import(
+    records: list[dict[str, str]], directory: Directory, facts: RosterFacts, today: date
+) -> list[ImportRow]:
+    """Validate every row before anything is written. Rows see the seats of earlier rows."""
+    seated = set(facts.seated_person_ids)
+    principals = set(facts.principal_person_ids)
+    checked_rows = []
+    for index, record in enumerate(records):
+        values = {key: (record.get(key) or "").strip() for key in CSV_COLUMNS}
+        problems: list[str] = []
+        for key in IMPORT_REQUIRED:
+            if not values[key]:
+                problems.append(N_("The %(column)s column is empty.") % {"column": key})
+        person_id = directory.people_by_email.get(values["email"].lower())
+        if values["email"] and person_id is None:
+            problems.append(N_("No active person has this email address."))
+        agency_id = directory.agencies_by_name.get(values["agency"].lower())
+        if values["agency"] and agency_id is None:
+            problems.append(N_("No active agency has this name."))
+        role = role_from_text(values["role"])
+        if values["role"] and role is None:
+            problems.append(N_("The role is not one of chair, co-chair, coordinator, member, family partner, guest."))
+        alternate_id = None
+        if values["alternate_for"]:
+            alternate_id = directory.people_by_email.get(values["alternate_for"].lower())
+            if alternate_id is None:
+                problems.append(N_("The alternate_for email is not a person in the directory."))
+        seat = None
+        if not problems:
+            form = {
+                "person_id": str(person_id), "agency_id": str(agency_id), "role": role or "",
+                "alternate_for_id": str(alternate_id or ""), "started_on": values["started_on"],
+            }
+            row_facts = RosterFacts(facts.active_person_ids, facts.active_agency_ids, seated, principals)
+            seat, errors = validate_seat(form, row_facts, today)
+            problems.extend(errors.values())
+        if seat is not None:
+            seated.add(seat.person_id)
+            if seat.alternate_for_id is None:
+                principals.add(seat.person_id)
+        checked_rows.append(ImportRow(line=index + 2, values=values, seat=seat, problems=problems))
+    return checked_rows

@@ -1,0 +1,32 @@
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from server.accounts.tables import Person
+from server.agencies.tables import Agency
+
+
+class Team(Table):
+    name = Varchar(length=200)
+    kind = Varchar(length=40, index=True)
+    area = Varchar(length=120, default="")
+    time_zone = Varchar(length=64)
+    description = Text(default="")
+    is_public = Boolean(default=False)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Membership(Table):
+    """One seat on a team's roster for a period. Rows are ended, never rewritten."""
+
+    team = ForeignKey(Team, index=True)
+    person = ForeignKey(Person, index=True)
+    agency = ForeignKey(Agency, index=True)
+    role = Varchar(length=20)
+    alternate_for = ForeignKey(Person, null=True, default=None, index=True)
+    started_on = Date(index=True)
+    ended_on = Date(null=True, default=None, index=True)
+    created_at = Timestamptz()
+    created_by = ForeignKey(Person, null=True, default=None, index=True)
+    ended_by = ForeignKey(Person, null=True, default=None, index=True)
+    version = Integer(default=1)

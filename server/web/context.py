@@ -1,0 +1,95 @@
+"""Per-request context: who is asking, in which language, a flash message, security headers.
+
+One ASGI middleware so that every response, error pages included, carries the headers.
+"""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.accounts import service as accounts
+from server.config import settings
+from server.web import i18n
+from server.web.flash import FLASH_MESSAGES
+from server.web.responses import FLASH_COOKIE
+
+SESSION_COOKIE = "convene_session"
+LANGUAGE_COOKIE = "convene_lang"
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+if settings.secure_cookies:
+    SECURITY_HEADERS["strict-transport-security"] = "max-age=31536000"
+
+
+def read_cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed Cookie header means no cookies, not an error
+                return {}
+            return {key: morsel.value for key, morsel in jar.items()}
+    return {}
+
+
+def header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+class RequestContextMiddleware(ASGIMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        cookies = read_cookies(scope)
+        is_static = scope["path"].startswith("/static/")
+        viewer = None if is_static else await accounts.viewer_for_session(cookies.get(SESSION_COOKIE, ""))
+        scope["user"] = viewer
+        scope["auth"] = None
+        language = i18n.pick_language(
+            viewer.language if viewer else cookies.get(LANGUAGE_COOKIE),
+            header(scope, b"accept-language"),
+        )
+        token = i18n.current_language.set(language)
+        flash = cookies.get(FLASH_COOKIE)
+        scope["flash"] = flash if flash in FLASH_MESSAGES else None
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if flash and message["status"] < 300:
+                    headers.add("set-cookie", f"{FLASH_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax")
+            await send(message)
+
+        try:
+            await next_app(scope, receive, send_with_headers)
+        finally:
+            i18n.current_language.reset(token)

@@ -1,0 +1,73 @@
+"""HTML error pages (and fragments for htmx); Litestar's JSON bodies never reach a person."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.response import Redirect
+
+from server.web.i18n import N_
+from server.web.templating import is_fragment_request, render
+
+log = logging.getLogger("convene")
+
+TITLES = {
+    400: N_("That request could not be read"),
+    403: N_("You do not have access to this"),
+    404: N_("Page not found"),
+    405: N_("That is not allowed here"),
+    409: N_("Someone else changed this"),
+    413: N_("That upload is too large"),
+    422: N_("Please check what you entered"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+}
+EXPLANATIONS = {
+    400: N_("Go back and try again."),
+    403: N_("If you think you should have access, ask your team's chair or the site administrator."),
+    404: N_("The page may have moved, or the link may be mistyped."),
+    405: N_("Go back and try again."),
+    409: N_("Reload the page to see the latest version, then make your change again."),
+    413: N_("Choose a smaller file and try again."),
+    422: N_("Go back and try again."),
+    429: N_("Wait a few minutes, then try again."),
+    500: N_("The error has been logged. Try again in a moment."),
+}
+CSRF_EXPLANATION = N_("This form has expired. Reload the page and submit it again.")
+
+
+def error_page(request: Request, status: int, explanation: str | None = None) -> Response:
+    status = status if status in TITLES else (500 if status >= 500 else 400)
+    headers = {"Cache-Control": "no-store"}
+    if is_fragment_request(request):
+        # Errors replace the page's message area, whatever the request meant to swap.
+        headers.update({"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"})
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": TITLES[status], "explanation": explanation or EXPLANATIONS[status]},
+        block="error",
+        status_code=status,
+        headers=headers,
+    )
+
+
+def http_exception_handler(request: Request, exc: HTTPException) -> Response:
+    if isinstance(exc, NotAuthorizedException):
+        target = "/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        if is_fragment_request(request):
+            return Response("", status_code=401, headers={"HX-Redirect": target})
+        return Redirect(target, status_code=303)
+    explanation = CSRF_EXPLANATION if "CSRF" in str(exc.detail) else None
+    return error_page(request, exc.status_code, explanation)
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_page(request, 500)
+
+
+exception_handlers = {HTTPException: http_exception_handler, Exception: internal_error_handler}

@@ -1,0 +1,20 @@
+"""The messages shown once after a redirect, by code (the cookie carries only the code)."""
+
+from server.web.i18n import N_
+
+FLASH_MESSAGES = {
+    "logged_out": N_("You have logged out."),
+    "logged_out_everywhere": N_("You have logged out on every device."),
+    "password_changed": N_("Your password has been changed. Other devices have been logged out."),
+    "password_set": N_("Your password is set. You can log in now."),
+    "language_saved": N_("Your language is saved."),
+    "agency_saved": N_("The agency is saved."),
+    "person_saved": N_("The person is saved."),
+    "person_deactivated": N_("The person is deactivated and logged out everywhere."),
+    "person_reactivated": N_("The person is active again."),
+    "team_saved": N_("The team is saved."),
+    "member_added": N_("The member is added to the roster."),
+    "member_changed": N_("The membership is changed; the earlier one is kept in the history."),
+    "member_ended": N_("The membership has ended; it stays in the roster's history."),
+    "roster_imported": N_("The roster import is saved."),
+}

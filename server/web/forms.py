@@ -1,0 +1,27 @@
+"""Reading forms from requests into plain dicts that the pure validators take."""
+
+from __future__ import annotations
+
+from litestar import Request
+from litestar.datastructures import UploadFile
+
+MAX_FIELD = 20_000
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    """First value of each field as text; oversized values are cut so validation reports them."""
+    form = await request.form()
+    data: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if key in data or isinstance(value, UploadFile):
+            continue
+        data[str(key)[:100]] = str(value)[:MAX_FIELD]
+    return data
+
+
+async def uploaded_file(request: Request, field: str, limit: int) -> bytes | None:
+    form = await request.form()
+    upload = form.get(field)
+    if not isinstance(upload, UploadFile):
+        return None
+    return await upload.read(limit + 1)
