@@ -72,11 +72,13 @@ async def prepare() -> None:
     if isinstance(eng, SQLiteEngine):
         await eng.run_ddl("PRAGMA journal_mode=WAL")
     elif isinstance(eng, PostgresEngine):
+        # 0 means a connection per transaction (tests, where event loops come and go).
         size = int(os.environ.get("CONVENE_DB_POOL_SIZE", "10"))
-        await eng.start_connection_pool(min_size=1, max_size=size)
+        if size > 0:
+            await eng.start_connection_pool(min_size=1, max_size=size)
 
 
 async def close() -> None:
     eng = engine()
-    if isinstance(eng, PostgresEngine):
+    if isinstance(eng, PostgresEngine) and eng.pool is not None:
         await eng.close_connection_pool()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 
 from server.accounts import service
 from server.config import settings
@@ -32,7 +33,7 @@ def client_ip(request: Request) -> str:
 
 class AccountController(Controller):
     @get("/login", opt=PUBLIC)
-    async def login_page(self, request: Request, next: str | None = None) -> Response:
+    async def login_page(self, request: Request, next: FromQuery[str | None] = None) -> Response:
         if request.scope.get("user"):
             return redirect(request, safe_next(next))
         return render(request, "accounts/login.html", {"next": safe_next(next), "errors": {}, "email": ""})
@@ -110,14 +111,14 @@ class AccountController(Controller):
         return response
 
     @get("/set-password/{token:str}", opt=PUBLIC)
-    async def set_password_page(self, request: Request, token: str) -> Response:
+    async def set_password_page(self, request: Request, token: FromPath[str]) -> Response:
         owner = await service.password_link_owner(token)
         if owner is None:
             raise NotFoundException()
         return render(request, "accounts/set_password.html", {"owner": owner, "token": token, "errors": {}})
 
     @post("/set-password/{token:str}", opt=PUBLIC, status_code=200)
-    async def set_password(self, request: Request, token: str) -> Response:
+    async def set_password(self, request: Request, token: FromPath[str]) -> Response:
         form = await form_data(request)
         errors = await service.set_password_from_link(token, form.get("password", ""), form.get("confirm", ""))
         if errors is None:

@@ -15,8 +15,8 @@ from server.accounts.policy import Viewer
 from server.accounts.tables import LoginFailure, LoginSession, PasswordToken, Person
 from server.config import settings
 from server.db import reading, writing
-from server.web.i18n import LANGUAGES, N_
 from server.tokens import new_token, token_hash
+from server.web.i18n import LANGUAGES, N_
 
 hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified against when the email is unknown, so both paths cost the same time.

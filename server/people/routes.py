@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 
 from server import clock
 from server.accounts.service import create_password_link
@@ -17,7 +18,7 @@ from server.web.responses import redirect
 from server.web.templating import render
 
 
-def set_password_url(token: str) -> str:
+def set_password_url(token: FromPath[str]) -> str:
     return f"{settings.base_url}/set-password/{token}"
 
 
@@ -26,7 +27,7 @@ class PeopleController(Controller):
     guards = [admin_required]
 
     @get("/")
-    async def list_people(self, request: Request, q: str = "", inactive: bool = False) -> Response:
+    async def list_people(self, request: Request, q: FromQuery[str] = "", inactive: FromQuery[bool] = False) -> Response:
         people = await service.list_people(q, include_inactive=inactive)
         return render(request, "people/list.html", {"people": people, "q": q[:100], "inactive": inactive},
                       block="results")
@@ -56,14 +57,14 @@ class PeopleController(Controller):
                       block="form", status_code=422)
 
     @get("/{person_id:int}")
-    async def person_page(self, request: Request, person_id: int) -> Response:
+    async def person_page(self, request: Request, person_id: FromPath[int]) -> Response:
         person = await service.get_person(person_id)
         if person is None:
             raise NotFoundException()
         return render(request, "people/detail.html", {"person": person, "link": None})
 
     @get("/{person_id:int}/edit")
-    async def edit_person(self, request: Request, person_id: int) -> Response:
+    async def edit_person(self, request: Request, person_id: FromPath[int]) -> Response:
         person = await service.get_person(person_id)
         if person is None:
             raise NotFoundException()
@@ -73,7 +74,7 @@ class PeopleController(Controller):
         })
 
     @post("/{person_id:int}", status_code=200)
-    async def update_person(self, request: Request, person_id: int) -> Response:
+    async def update_person(self, request: Request, person_id: FromPath[int]) -> Response:
         person = await service.get_person(person_id)
         if person is None:
             raise NotFoundException()
@@ -95,7 +96,7 @@ class PeopleController(Controller):
                       block="form", status_code=422)
 
     @post("/{person_id:int}/deactivate", status_code=200)
-    async def deactivate(self, request: Request, person_id: int) -> Response:
+    async def deactivate(self, request: Request, person_id: FromPath[int]) -> Response:
         if person_id == request.scope["user"].id:
             return render(request, "errors/error.html", {
                 "status": 422, "title": N_("Please check what you entered"),
@@ -107,14 +108,14 @@ class PeopleController(Controller):
         return redirect(request, f"/people/{person_id}", flash="person_deactivated")
 
     @post("/{person_id:int}/reactivate", status_code=200)
-    async def reactivate(self, request: Request, person_id: int) -> Response:
+    async def reactivate(self, request: Request, person_id: FromPath[int]) -> Response:
         if await service.get_person(person_id) is None:
             raise NotFoundException()
         await service.set_active(person_id, True)
         return redirect(request, f"/people/{person_id}", flash="person_reactivated")
 
     @post("/{person_id:int}/password-link", status_code=200)
-    async def password_link(self, request: Request, person_id: int) -> Response:
+    async def password_link(self, request: Request, person_id: FromPath[int]) -> Response:
         person = await service.get_person(person_id)
         if person is None or not person["active"]:
             raise NotFoundException()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
 
 from server.accounts.policy import Viewer
 from server.teams import policy, service
@@ -48,7 +49,7 @@ class TeamController(Controller):
         return await self._save(request, None)
 
     @get("/{team_id:int}")
-    async def overview(self, request: Request, team_id: int) -> Response:
+    async def overview(self, request: Request, team_id: FromPath[int]) -> Response:
         found = await access(request, team_id, policy.can_view_team)
         viewer = request.scope["user"]
         roster = None
@@ -61,7 +62,7 @@ class TeamController(Controller):
         })
 
     @get("/{team_id:int}/edit", guards=[admin_required])
-    async def edit_team(self, request: Request, team_id: int) -> Response:
+    async def edit_team(self, request: Request, team_id: FromPath[int]) -> Response:
         team = await service.get_team(team_id)
         if team is None:
             raise NotFoundException()
@@ -71,7 +72,7 @@ class TeamController(Controller):
         })
 
     @post("/{team_id:int}", guards=[admin_required], status_code=200)
-    async def update_team(self, request: Request, team_id: int) -> Response:
+    async def update_team(self, request: Request, team_id: FromPath[int]) -> Response:
         team = await service.get_team(team_id)
         if team is None:
             raise NotFoundException()
@@ -103,12 +104,12 @@ class RosterController(Controller):
         }, block=block, status_code=status_code)
 
     @get("/")
-    async def roster_page(self, request: Request, team_id: int) -> Response:
+    async def roster_page(self, request: Request, team_id: FromPath[int]) -> Response:
         found = await access(request, team_id, policy.can_view_roster)
         return await self._page(request, found, block="roster")
 
     @post("/", status_code=200)
-    async def add_member(self, request: Request, team_id: int) -> Response:
+    async def add_member(self, request: Request, team_id: FromPath[int]) -> Response:
         found = await access(request, team_id, policy.can_manage_roster)
         form = await form_data(request)
         errors = await service.add_seat(found.team, form, request.scope["user"], found.today)
@@ -118,7 +119,7 @@ class RosterController(Controller):
         return redirect(request, f"/teams/{team_id}/roster", flash="member_added")
 
     @get("/{seat_id:int}/edit")
-    async def edit_member(self, request: Request, team_id: int, seat_id: int) -> Response:
+    async def edit_member(self, request: Request, team_id: FromPath[int], seat_id: FromPath[int]) -> Response:
         found = await access(request, team_id, policy.can_manage_roster)
         seat = await service.get_seat(team_id, seat_id)
         if seat is None:
@@ -136,7 +137,7 @@ class RosterController(Controller):
         }, block="seat_form", status_code=status_code)
 
     @post("/{seat_id:int}", status_code=200)
-    async def change_member(self, request: Request, team_id: int, seat_id: int) -> Response:
+    async def change_member(self, request: Request, team_id: FromPath[int], seat_id: FromPath[int]) -> Response:
         found = await access(request, team_id, policy.can_manage_roster)
         form = await form_data(request)
         try:
@@ -152,7 +153,7 @@ class RosterController(Controller):
         return redirect(request, f"/teams/{team_id}/roster", flash="member_changed")
 
     @post("/{seat_id:int}/end", status_code=200)
-    async def end_member(self, request: Request, team_id: int, seat_id: int) -> Response:
+    async def end_member(self, request: Request, team_id: FromPath[int], seat_id: FromPath[int]) -> Response:
         found = await access(request, team_id, policy.can_manage_roster)
         form = await form_data(request)
         try:
@@ -167,7 +168,7 @@ class RosterController(Controller):
         return redirect(request, f"/teams/{team_id}/roster", flash="member_ended")
 
     @get("/export.csv")
-    async def export_csv(self, request: Request, team_id: int) -> Response:
+    async def export_csv(self, request: Request, team_id: FromPath[int]) -> Response:
         found = await access(request, team_id, policy.can_view_roster)
         body = await service.roster_csv(found.team, found.today)
         filename = f"roster-{team_id}-{found.today.isoformat()}.csv"
@@ -176,13 +177,13 @@ class RosterController(Controller):
         })
 
     @get("/import")
-    async def import_page(self, request: Request, team_id: int) -> Response:
+    async def import_page(self, request: Request, team_id: FromPath[int]) -> Response:
         found = await access(request, team_id, policy.can_manage_roster)
         return render(request, "teams/import.html", {"team": found.team, "rows": None, "error": None,
                                                        "csv_text": ""})
 
     @post("/import", status_code=200)
-    async def import_preview(self, request: Request, team_id: int) -> Response:
+    async def import_preview(self, request: Request, team_id: FromPath[int]) -> Response:
         """Shows every row with its problems; writes nothing."""
         found = await access(request, team_id, policy.can_manage_roster)
         raw = await uploaded_file(request, "file", CSV_LIMIT)
@@ -191,7 +192,7 @@ class RosterController(Controller):
         return await self._import(request, found, raw, commit=False)
 
     @post("/import/confirm", status_code=200)
-    async def import_confirm(self, request: Request, team_id: int) -> Response:
+    async def import_confirm(self, request: Request, team_id: FromPath[int]) -> Response:
         """Writes every row in one transaction, or none when any row has a problem."""
         found = await access(request, team_id, policy.can_manage_roster)
         raw = (await form_data(request)).get("csv_text", "").encode()
