@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-import logging
-
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 
-from server import db
+from server import db, logs
 from server.accounts.routes import AccountController
 from server.agencies.routes import AgencyController
 from server.config import ROOT, settings
 from server.people.routes import PeopleController
 from server.teams.routes import RosterController, TeamController, home
-from server.web.context import RequestContextMiddleware
+from server.web.context import RequestContext
 from server.web.errors import exception_handlers
 from server.web.guards import login_required
 from server.web.templating import template_config
 
 
 def create_app() -> Litestar:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    return Litestar(
+    logs.configure()
+    app = Litestar(
         route_handlers=[
             home,
             AccountController,
@@ -37,7 +35,6 @@ def create_app() -> Litestar:
             ),
         ],
         guards=[login_required],
-        middleware=[RequestContextMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key, cookie_name="convene_csrf", cookie_httponly=True,
             cookie_secure=settings.secure_cookies, cookie_samesite="lax",
@@ -50,3 +47,6 @@ def create_app() -> Litestar:
         openapi_config=None,
         debug=False,
     )
+    # Outside Litestar's middleware stack so router 404s and 405s get it too (see context.py).
+    app.asgi_handler = RequestContext(app.asgi_handler)
+    return app

@@ -82,3 +82,13 @@ async def close() -> None:
     eng = engine()
     if isinstance(eng, PostgresEngine) and eng.pool is not None:
         await eng.close_connection_pool()
+
+
+async def lock_row(table: type, row_id: int) -> None:
+    """Inside writing(): serialise writers of one row's dependents (e.g. a team's roster).
+
+    SQLite's IMMEDIATE transaction already holds the database's write lock; PostgreSQL
+    needs the row lock, or two READ COMMITTED writers could both pass a check and both write.
+    """
+    if not is_sqlite():
+        await table.raw(f"SELECT id FROM {table._meta.tablename} WHERE id = {{}} FOR UPDATE", row_id)

@@ -178,6 +178,11 @@ def validate_end(raw_date: str, started_on: date, today: date) -> tuple[date | N
 
 CSV_COLUMNS = ["name", "email", "phone", "agency", "role", "alternate_for", "started_on", "ended_on"]
 IMPORT_REQUIRED = ["email", "agency", "role"]
+EMPTY_COLUMN = {
+    "email": N_("The email column is empty."),
+    "agency": N_("The agency column is empty."),
+    "role": N_("The role column is empty."),
+}
 MAX_IMPORT_ROWS = 500
 
 
@@ -219,7 +224,7 @@ def check_import(
         problems: list[str] = []
         for key in IMPORT_REQUIRED:
             if not values[key]:
-                problems.append(N_("The %(column)s column is empty.") % {"column": key})
+                problems.append(EMPTY_COLUMN[key])
         person_id = directory.people_by_email.get(values["email"].lower())
         if values["email"] and person_id is None:
             problems.append(N_("No active person has this email address."))

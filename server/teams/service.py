@@ -11,7 +11,7 @@ from server.accounts.policy import Viewer
 from server.accounts.tables import Person
 from server.agencies.policy import missing_sectors
 from server.agencies.tables import Agency
-from server.db import reading, writing
+from server.db import lock_row, reading, writing
 from server.teams import policy
 from server.teams.policy import TeamInput
 from server.teams.tables import Membership, Team
@@ -190,6 +190,7 @@ def _seat_row(team_id: int, seat: policy.SeatInput, by: Viewer) -> Membership:
 async def add_seat(team: dict, form: dict[str, str], by: Viewer, today) -> dict[str, str]:
     """Adds a member to the roster; returns field messages (empty on success)."""
     async with writing():
+        await lock_row(Team, team["id"])
         seat, errors = policy.validate_seat(form, await _facts(team["id"], today), today)
         if seat is None:
             return errors
@@ -216,14 +217,17 @@ async def change_seat(
     Raises StaleSeat when someone else changed the seat since the form was loaded.
     """
     async with writing():
+        await lock_row(Team, team["id"])
         old = await Membership.select(
             Membership.id, Membership.person, Membership.started_on, Membership.ended_on,
             Membership.version, Membership.role, Membership.agency, Membership.alternate_for,
         ).where((Membership.id == seat_id) & (Membership.team == team["id"])).first()
-        if old is None or (old["ended_on"] is not None and old["ended_on"] <= today):
+        if old is None:
             return None
         if str(old["version"]) != str(form.get("version", "")):
             raise StaleSeat()
+        if old["ended_on"] is not None and old["ended_on"] <= today:
+            return None
         facts = await _facts(team["id"], today)
         seat, errors = policy.validate_seat(form, facts, today, replacing_person_id=old["person"])
         if seat is None:
@@ -235,10 +239,7 @@ async def change_seat(
         )
         if unchanged:
             return {}
-        await Membership.update(
-            {Membership.ended_on: seat.started_on, Membership.ended_by: by.id,
-             Membership.version: Membership.version + 1}
-        ).where(Membership.id == seat_id)
+        await _end_if_unchanged(seat_id, old["version"], seat.started_on, by)
         await Membership.insert(_seat_row(team["id"], seat, by))
     return {}
 
@@ -248,21 +249,31 @@ async def end_seat(
 ) -> str | None | bool:
     """Ends a membership. True on success, a message when the date is wrong, None if missing."""
     async with writing():
+        await lock_row(Team, team["id"])
         old = await Membership.select(
             Membership.id, Membership.started_on, Membership.ended_on, Membership.version
         ).where((Membership.id == seat_id) & (Membership.team == team["id"])).first()
-        if old is None or (old["ended_on"] is not None and old["ended_on"] <= today):
+        if old is None:
             return None
         if str(old["version"]) != version:
             raise StaleSeat()
+        if old["ended_on"] is not None and old["ended_on"] <= today:
+            return None
         ended_on, problem = policy.validate_end(raw_date, old["started_on"], today)
         if problem:
             return problem
-        await Membership.update(
-            {Membership.ended_on: ended_on, Membership.ended_by: by.id,
-             Membership.version: Membership.version + 1}
-        ).where(Membership.id == seat_id)
+        await _end_if_unchanged(seat_id, old["version"], ended_on, by)
     return True
+
+
+async def _end_if_unchanged(seat_id: int, version: int, ended_on, by: Viewer) -> None:
+    """Ends the seat only if nobody changed it since it was read: the version guards the write,
+    so two concurrent editors cannot both win (READ COMMITTED on PostgreSQL allows that)."""
+    updated = await Membership.update(
+        {Membership.ended_on: ended_on, Membership.ended_by: by.id, Membership.version: version + 1}
+    ).where((Membership.id == seat_id) & (Membership.version == version)).returning(Membership.id)
+    if not updated:
+        raise StaleSeat()
 
 
 # CSV export and import.
@@ -348,6 +359,7 @@ async def commit_import(
 ) -> tuple[int, list[policy.ImportRow]]:
     """Writes every row in one transaction, or nothing when any row has a problem."""
     async with writing():
+        await lock_row(Team, team["id"])
         rows = policy.check_import(records, await _directory(), await _facts(team["id"], today), today)
         if any(row.problems for row in rows):
             return 0, rows

@@ -1,6 +1,8 @@
 """Per-request context: who is asking, in which language, a flash message, security headers.
 
-One ASGI middleware so that every response, error pages included, carries the headers.
+It wraps Litestar's whole ASGI handler rather than sitting in the middleware stack, because
+Litestar's middleware runs only for matched routes: a 404 or 405 from the router must also
+carry the security headers and speak the person's language.
 """
 
 from __future__ import annotations
@@ -8,7 +10,6 @@ from __future__ import annotations
 from http.cookies import SimpleCookie
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.accounts import service as accounts
@@ -65,8 +66,14 @@ def header(scope: Scope, name: bytes) -> str:
     return ""
 
 
-class RequestContextMiddleware(ASGIMiddleware):
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+class RequestContext:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         cookies = read_cookies(scope)
         is_static = scope["path"].startswith("/static/")
         viewer = None if is_static else await accounts.viewer_for_session(cookies.get(SESSION_COOKIE, ""))
@@ -90,6 +97,6 @@ class RequestContextMiddleware(ASGIMiddleware):
             await send(message)
 
         try:
-            await next_app(scope, receive, send_with_headers)
+            await self.app(scope, receive, send_with_headers)
         finally:
             i18n.current_language.reset(token)

@@ -77,6 +77,8 @@ def render(
         **(context or {}),
     }
     if block and is_fragment_request(request):
+        # A block rendered alone skips the template's top-level {% import %}: supply the macros.
+        values["m"] = environment.get_template("_macros.html").make_module(values)
         jinja_context = template.new_context(values)
         body = "".join(template.blocks[block](jinja_context))
     else:

@@ -1,0 +1,46 @@
+# Everyday commands. `make run` and `make test` need only Python 3.11+ and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install install-test migrate demo lint messages clean
+
+run: install ## serve on SQLite with demo data at http://127.0.0.1:8000
+	$(BIN)/convene migrate
+	$(BIN)/convene demo --if-empty
+	$(BIN)/convene serve
+
+test: install-test ## the whole suite on SQLite (and PostgreSQL when CONVENE_TEST_POSTGRES_URL is set)
+	bash scripts/test.sh
+
+install: $(BIN)/.installed
+
+install-test: $(BIN)/.installed-test
+	@if command -v npm >/dev/null 2>&1; then \
+	  [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: browser accessibility checks will be skipped (install Node.js 20)"; fi
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+migrate: install
+	$(BIN)/convene migrate
+
+demo: install
+	$(BIN)/convene demo
+
+lint: install-test
+	$(BIN)/ruff check server tests
+
+messages: install-test ## re-extract strings and update the Spanish catalog
+	bash scripts/messages.sh
+
+clean:
+	rm -rf $(VENV) node_modules test-artifacts .pytest_cache

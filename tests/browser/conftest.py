@@ -1,0 +1,227 @@
+"""Browser harness: the real app served by `convene serve` on a free port, real Chromium
+driven by Playwright's async API, and axe-core run on every page a test visits.
+
+The server process shares the test database (tests/conftest.py set DATABASE_URL before
+this file is imported), so `clean_database` and `demo` prepare what the browser sees.
+
+Requirements: Chromium (`apt-get install -y chromium`, or CONVENE_CHROMIUM=/path) and
+axe-core (`npm ci` at the repository root). Without them the browser tests are skipped,
+except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CHAIR, PASSWORD, ROOT, WORK_DIR
+
+CHROMIUM = os.environ.get("CONVENE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update",
+]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+FAILING_IMPACTS = {"serious", "critical"}
+SERVER_START_SECONDS = 30
+
+
+def missing_requirements() -> list[str]:
+    """What the browser tests need and this machine lacks, each with how to install it."""
+    problems = []
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        problems.append(
+            f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
+            "(or point CONVENE_CHROMIUM at a Chromium binary)"
+        )
+    if not AXE_JS.is_file():
+        problems.append(f"axe-core not found at {AXE_JS.relative_to(ROOT)}: run `npm ci` in {ROOT}")
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        problems.append("the playwright Python package is missing: `pip install -e '.[test]'`")
+    return problems
+
+
+@pytest.fixture(scope="session")
+def browser_requirements() -> None:
+    problems = missing_requirements()
+    if not problems:
+        return
+    message = "browser tests cannot run: " + "; ".join(problems)
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " (CI=true: failing instead of skipping)", pytrace=False)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
+    """Starts `convene serve` on a free port and waits until it answers; returns (process, base URL)."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {**env, "CONVENE_BASE_URL": base_url, "PYTHONUNBUFFERED": "1"}
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    log.close()
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"convene serve exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/login", timeout=2) as response:
+                if response.status == 200:
+                    return process, base_url
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            stop_server(process)
+            raise RuntimeError(f"convene serve did not answer within {SERVER_START_SECONDS}s:\n"
+                               f"{log_path.read_text()[-3000:]}")
+        time.sleep(0.1)
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_requirements) -> str:
+    """The base URL of the real app, served from the test database for the whole session."""
+    process, base_url = start_server(dict(os.environ), WORK_DIR / "live-server.log")
+    try:
+        yield base_url
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture
+async def browser(browser_requirements):
+    """A fresh headless Chromium per test (pytest-asyncio gives every test its own loop)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest.fixture
+async def page(browser, live_server):
+    """A page in its own browser context (own cookies), English, CSP bypassed so axe can be injected."""
+    context = await new_context(browser, live_server)
+    page = await context.new_page()
+    yield page
+    await context.close()
+
+
+async def new_context(browser, base_url: str, locale: str = "en-US"):
+    context = await browser.new_context(
+        base_url=base_url, bypass_csp=True, locale=locale, viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
+# -- axe ------------------------------------------------------------------------------------
+
+AXE_RUN = """async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary})),
+  }));
+}"""
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+        for node in violation["nodes"]:
+            lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:200]}")
+            for summary_line in (node["summary"] or "").splitlines():
+                lines.append(f"        {summary_line}")
+    return "\n".join(lines)
+
+
+async def axe_check(page, where: str = "") -> list[dict]:
+    """Runs axe on the page as it is now; fails the test on any serious or critical violation.
+
+    Minor and moderate findings are printed (shown with -s or on failure), not failed on.
+    """
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        await page.add_script_tag(path=str(AXE_JS))
+    violations = await page.evaluate(AXE_RUN, AXE_TAGS)
+    label = where or page.url
+    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    others = [v for v in violations if v["impact"] not in FAILING_IMPACTS]
+    if others:
+        print(f"axe (not failing) on {label}:\n{describe_violations(others)}")
+    if failing:
+        pytest.fail(f"axe found accessibility problems on {label}:\n{describe_violations(failing)}",
+                    pytrace=False)
+    return violations
+
+
+async def visit(page, path: str):
+    """Navigates to `path` (relative to the live server), expects a page, then runs axe on it."""
+    response = await page.goto(path)
+    assert response is not None and response.status < 400, f"GET {path} answered {response and response.status}"
+    await axe_check(page, f"GET {path}")
+    return response
+
+
+async def settle(page) -> None:
+    """Waits until htmx has no request in flight and has finished swapping."""
+    await page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
+async def follow(page, link):
+    """Clicks a link (or a submit button) that loads a new page, then runs axe on that page."""
+    async with page.expect_navigation() as navigation:
+        await link.click()
+    response = await navigation.value
+    assert response is not None, f"clicking {link} changed the address without loading a page"
+    assert response.status < 400, f"{response.url} answered {response.status}"
+    await axe_check(page, f"GET {response.url}")
+    return response
+
+
+async def log_in(page, email: str = CHAIR, password: str = PASSWORD) -> None:
+    """Logs in through the login form, in whatever language it is shown, and lands on the home page."""
+    await visit(page, "/login")
+    form = page.locator("#login-form")
+    await form.locator("#email").fill(email)
+    await form.locator("#password").fill(password)
+    await form.locator("button[type=submit]").click()
+    await page.wait_for_url(lambda url: not url.endswith("/login"))
+    await page.wait_for_load_state()

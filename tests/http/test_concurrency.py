@@ -1,0 +1,100 @@
+"""Concurrent roster writes against the real server with two worker processes."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import httpx
+
+from server import clock
+from server.accounts.tables import Person
+from server.teams.tables import Membership
+from tests.conftest import CHAIR, PASSWORD, SCHOOL
+from tests.live import running_server
+
+CSRF_RE = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+async def logged_in_client(base_url: str, email: str) -> tuple[httpx.AsyncClient, str]:
+    client = httpx.AsyncClient(base_url=base_url, timeout=60)
+    token = CSRF_RE.search((await client.get("/login")).text).group(1)
+    response = await client.post("/login", data={"email": email, "password": PASSWORD, "_csrf_token": token})
+    assert response.status_code == 303
+    return client, token
+
+
+async def add_newcomers(count: int) -> list[int]:
+    now = clock.now()
+    rows = await Person.insert(*[
+        Person(name=f"Newcomer {n:02d}", email=f"newcomer{n:02d}@maple.example", active=True,
+               created_at=now, updated_at=now)
+        for n in range(count)
+    ]).returning(Person.id)
+    return [row["id"] for row in rows]
+
+
+async def test_twenty_concurrent_roster_additions_all_land_without_database_locked_errors(demo):
+    newcomers = await add_newcomers(20)
+    team_id = demo.team("Community Collaborative")
+    before = await Membership.count().where(Membership.team == team_id)
+    with running_server(workers=2) as base_url:
+        client, token = await logged_in_client(base_url, CHAIR)
+        try:
+            responses = await asyncio.gather(*[
+                client.post(f"/teams/{team_id}/roster", data={
+                    "_csrf_token": token, "person_id": person_id, "agency_id": demo.agencies["FSA"],
+                    "role": "member",
+                })
+                for person_id in newcomers
+            ])
+        finally:
+            await client.aclose()
+    assert [r.status_code for r in responses] == [303] * 20, [r.text[:300] for r in responses if r.status_code != 303]
+    assert await Membership.count().where(Membership.team == team_id) == before + 20
+
+
+async def test_twenty_concurrent_edits_of_one_seat_save_one_and_refuse_the_rest(demo):
+    team_id = demo.team("Community Collaborative")
+    seat = await Membership.select().where(
+        (Membership.team == team_id) & (Membership.person == demo.people[SCHOOL]) & Membership.ended_on.is_null()
+    ).first()
+    roles = ["co_chair", "coordinator", "guest", "family_partner"] * 5
+    with running_server(workers=2) as base_url:
+        client, token = await logged_in_client(base_url, CHAIR)
+        try:
+            responses = await asyncio.gather(*[
+                client.post(f"/teams/{team_id}/roster/{seat['id']}", data={
+                    "_csrf_token": token, "agency_id": demo.agencies["MCS"], "role": role,
+                    "version": seat["version"],
+                })
+                for role in roles
+            ])
+        finally:
+            await client.aclose()
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [303] + [409] * 19
+    seats = await Membership.select().where(
+        (Membership.team == team_id) & (Membership.person == demo.people[SCHOOL])
+    )
+    assert len(seats) == 2
+    assert sum(1 for s in seats if s["ended_on"] is None) == 1
+
+
+async def test_adding_one_person_twice_at_the_same_moment_gives_them_one_seat(demo):
+    team_id = demo.team("Community Collaborative")
+    derek = demo.people["derek.shaw@maple.example"]
+    with running_server(workers=2) as base_url:
+        client, token = await logged_in_client(base_url, CHAIR)
+        try:
+            responses = await asyncio.gather(*[
+                client.post(f"/teams/{team_id}/roster", data={
+                    "_csrf_token": token, "person_id": derek, "agency_id": demo.agencies["MCAP"],
+                    "role": "member",
+                })
+                for _ in range(10)
+            ])
+        finally:
+            await client.aclose()
+    assert sorted(r.status_code for r in responses) == [303] + [422] * 9
+    assert await Membership.count().where((Membership.team == team_id) & (Membership.person == derek)) == 1

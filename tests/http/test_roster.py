@@ -1,0 +1,200 @@
+"""Rosters: adding, changing and ending seats, history, coverage, CSV export and import."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from server.teams.tables import Membership
+from tests.conftest import ADMIN, CHAIR, SCHOOL, log_in, make_client, post_form
+
+COLLABORATIVE = "Community Collaborative"
+
+
+async def seat_of(team_id: int, person_id: int, current: bool = True) -> dict:
+    query = Membership.select().where((Membership.team == team_id) & (Membership.person == person_id))
+    if current:
+        query = query.where(Membership.ended_on.is_null())
+    return await query.first()
+
+
+async def test_a_chair_adds_a_member_and_the_roster_and_coverage_change(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    before = await client.get(f"/teams/{team_id}/roster")
+    assert "Not represented:" in before.text and "Housing" in before.text.split("Not represented:")[1].split("</p>")[0]
+    response = await post_form(client, f"/teams/{team_id}/roster", {
+        "person_id": demo.people["derek.shaw@maple.example"], "agency_id": demo.agencies["MCAP"],
+        "role": "member", "started_on": "",
+    }, token)
+    assert response.status_code == 303
+    after = await client.get(f"/teams/{team_id}/roster")
+    assert "Derek Shaw" in after.text.split('id="past-heading"')[0]
+    coverage = after.text.split('id="coverage-heading"')[1].split("</section>")[0]
+    assert "Housing" not in coverage
+
+
+async def test_adding_someone_already_seated_is_refused_with_a_field_message(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    response = await post_form(client, f"/teams/{team_id}/roster", {
+        "person_id": demo.people[SCHOOL], "agency_id": demo.agencies["MCS"], "role": "member",
+    }, token, headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 422
+    assert "already has a seat" in response.text
+    assert "<html" not in response.text
+    assert await Membership.count().where(
+        (Membership.team == team_id) & (Membership.person == demo.people[SCHOOL])
+    ) == 1
+
+
+async def test_ending_a_membership_keeps_it_in_the_roster_history(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    seat = await seat_of(team_id, demo.people[SCHOOL])
+    response = await post_form(client, f"/teams/{team_id}/roster/{seat['id']}/end",
+                               {"version": seat["version"]}, token)
+    assert response.status_code == 303
+    rows = await Membership.select().where(
+        (Membership.team == team_id) & (Membership.person == demo.people[SCHOOL])
+    )
+    assert len(rows) == 1 and rows[0]["ended_on"] is not None
+    page = await client.get(f"/teams/{team_id}/roster")
+    current, past = page.text.split('id="past-heading"')
+    assert "Angela Brooks" not in current.split('id="add-heading"')[0]
+    assert "Angela Brooks" in past
+
+
+async def test_changing_a_role_ends_the_old_seat_and_starts_a_new_one(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    seat = await seat_of(team_id, demo.people[SCHOOL])
+    response = await post_form(client, f"/teams/{team_id}/roster/{seat['id']}", {
+        "agency_id": demo.agencies["MCS"], "role": "co_chair", "alternate_for_id": "",
+        "started_on": "", "version": seat["version"],
+    }, token)
+    assert response.status_code == 303
+    rows = await Membership.select().where(
+        (Membership.team == team_id) & (Membership.person == demo.people[SCHOOL])
+    ).order_by(Membership.id)
+    assert [(r["role"], r["ended_on"] is None) for r in rows] == [("member", False), ("co_chair", True)]
+    assert rows[0]["ended_on"] == rows[1]["started_on"]
+
+
+async def test_a_stale_edit_of_a_seat_is_refused_and_overwrites_nothing(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    seat = await seat_of(team_id, demo.people[SCHOOL])
+    first = await post_form(client, f"/teams/{team_id}/roster/{seat['id']}", {
+        "agency_id": demo.agencies["MCS"], "role": "co_chair", "version": seat["version"],
+    }, token)
+    assert first.status_code == 303
+    second = await post_form(client, f"/teams/{team_id}/roster/{seat['id']}", {
+        "agency_id": demo.agencies["MCS"], "role": "guest", "version": seat["version"],
+    }, token)
+    assert second.status_code == 409
+    assert "Someone else changed this" in second.text
+    assert not await Membership.exists().where((Membership.team == team_id) & (Membership.role == "guest")
+                                               & (Membership.person == demo.people[SCHOOL]))
+
+
+async def test_a_member_cannot_change_the_roster(client, demo):
+    token = await log_in(client, SCHOOL)
+    team_id = demo.team(COLLABORATIVE)
+    before = await Membership.count()
+    response = await post_form(client, f"/teams/{team_id}/roster", {
+        "person_id": demo.people["derek.shaw@maple.example"], "agency_id": demo.agencies["MCAP"],
+        "role": "member",
+    }, token)
+    assert response.status_code == 403
+    assert await Membership.count() == before
+
+
+async def test_roster_export_is_a_csv_of_current_and_past_seats(client, demo):
+    await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    response = await client.get(f"/teams/{team_id}/roster/export.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {"name", "email", "agency", "role", "alternate_for", "started_on", "ended_on"} <= set(rows[0])
+    by_email = {row["email"]: row for row in rows}
+    assert by_email["beth.lindqvist@maple.example"]["alternate_for"] == "samuel.okafor@maple.example"
+    assert by_email["george.halvorsen@maple.example"]["ended_on"] != ""
+    assert len(rows) == await Membership.count().where(Membership.team == team_id)
+
+
+def upload(text: str) -> dict:
+    return {"file": ("roster.csv", text.encode(), "text/csv")}
+
+
+async def test_a_csv_import_with_a_bad_row_shows_every_problem_and_writes_nothing(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    before = await Membership.count()
+    text = (
+        "email,agency,role,alternate_for,started_on\n"
+        "derek.shaw@maple.example,MCAP,member,,\n"
+        "nobody@maple.example,Nowhere Agency,captain,,2024-13-40\n"
+        "school@maple.example,MCS,member,,\n"
+    )
+    preview = await client.post(f"/teams/{team_id}/roster/import", files=upload(text),
+                                data={"_csrf_token": token})
+    assert preview.status_code == 422
+    assert "No active person has this email address." in preview.text
+    assert "No active agency has this name." in preview.text
+    assert "The role is not one of" in preview.text
+    assert "already has a seat" in preview.text
+    assert "Add these members" not in preview.text
+    # Posting the rows to the confirm step anyway still writes nothing.
+    confirm = await post_form(client, f"/teams/{team_id}/roster/import/confirm", {"csv_text": text}, token)
+    assert confirm.status_code == 422
+    assert await Membership.count() == before
+
+
+async def test_a_clean_csv_import_adds_every_row_after_confirmation(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    text = (
+        "email,agency,role,alternate_for,started_on\n"
+        "derek.shaw@maple.example,Maple Community Action Partnership (Housing),member,,\n"
+        "nicole.foster@maple.example,MCS,Member,school@maple.example,2026-01-05\n"
+    )
+    preview = await client.post(f"/teams/{team_id}/roster/import", files=upload(text),
+                                data={"_csrf_token": token})
+    assert preview.status_code == 200
+    assert "2 rows are ready" in preview.text
+    assert await seat_of(team_id, demo.people["derek.shaw@maple.example"]) is None
+    confirm = await post_form(client, f"/teams/{team_id}/roster/import/confirm", {"csv_text": text}, token)
+    assert confirm.status_code == 303
+    nicole = await seat_of(team_id, demo.people["nicole.foster@maple.example"])
+    assert nicole["alternate_for"] == demo.people[SCHOOL]
+    assert str(nicole["started_on"]) == "2026-01-05"
+    assert await seat_of(team_id, demo.people["derek.shaw@maple.example"]) is not None
+
+
+async def test_a_file_that_is_not_a_roster_csv_gets_a_clear_message(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    for content, message in [
+        (b"\xff\xfe\x00garbage", "UTF-8"),
+        (b"name,phone\nA,1\n", "must name the columns"),
+        (b"email,agency,role\n", "no rows below the header"),
+    ]:
+        response = await client.post(f"/teams/{team_id}/roster/import",
+                                     files={"file": ("x.csv", content, "text/csv")}, data={"_csrf_token": token})
+        assert response.status_code == 422
+        assert message in response.text
+
+
+async def test_exported_cells_that_look_like_formulas_are_defused(app, client, demo):
+    token = await log_in(client, ADMIN)
+    person_id = demo.people[SCHOOL]
+    await post_form(client, f"/people/{person_id}", {
+        "name": "=HYPERLINK(\"http://x\")", "email": SCHOOL, "agency_id": demo.agencies["MCS"],
+        "preferred_language": "en",
+    }, token)
+    async with await make_client(app) as chair:
+        await log_in(chair, CHAIR)
+        response = await chair.get(f"/teams/{demo.team(COLLABORATIVE)}/roster/export.csv")
+    assert "'=HYPERLINK" in response.text
