@@ -7,8 +7,6 @@ import asyncio
 import getpass
 import sys
 
-from server import config
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="convene", description="Meetings and teams for collaboratives.")
@@ -36,16 +34,16 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        settings = config.settings
-    except config.ConfigError as problem:  # pragma: no cover - raised at import
+        import server.config  # noqa: F401  (reads and checks the environment)
+    except RuntimeError as problem:  # config.ConfigError: say what is wrong, no traceback
         print(f"convene: {problem}", file=sys.stderr)
         return 2
     if args.command == "serve":
-        return serve_app(args, settings)
+        return serve_app(args)
     return asyncio.run(run(args))
 
 
-def serve_app(args: argparse.Namespace, settings: config.Settings) -> int:
+def serve_app(args: argparse.Namespace) -> int:
     import uvicorn
 
     if args.workers > 1 and args.reload:

@@ -66,6 +66,8 @@ def load() -> Settings:
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
         raise ConfigError("DATABASE_URL must start with sqlite:/// or postgresql://.")
+    if database_url.removeprefix("sqlite:///") in {"", ":memory:"}:
+        raise ConfigError("DATABASE_URL must name a SQLite file (sqlite:///path/to/file), not memory.")
     return Settings(
         env=env,
         database_url=database_url,
