@@ -182,3 +182,32 @@ async def log_in(client: AsyncTestClient, email: str, password: str = PASSWORD) 
 
 async def post_form(client: AsyncTestClient, path: str, data: dict, token: str, **kwargs):
     return await client.post(path, data={**data, "_csrf_token": token}, **kwargs)
+
+
+class QueryCounter:
+    """Counts the SQL statements the engine runs (instrumentation, not a stand-in)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(monkeypatch):
+    engine_class = type(db.engine())  # engines use __slots__: instrument the class
+    counter = QueryCounter()
+    run_querystring, run_ddl = engine_class.run_querystring, engine_class.run_ddl
+
+    async def counted_querystring(self, querystring, *args, **kwargs):
+        counter.statements.append(str(querystring))
+        return await run_querystring(self, querystring, *args, **kwargs)
+
+    async def counted_ddl(self, ddl, *args, **kwargs):
+        counter.statements.append(ddl)
+        return await run_ddl(self, ddl, *args, **kwargs)
+
+    monkeypatch.setattr(engine_class, "run_querystring", counted_querystring)
+    monkeypatch.setattr(engine_class, "run_ddl", counted_ddl)
+    return counter
