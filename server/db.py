@@ -9,9 +9,9 @@ one connection per query.
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder

@@ -145,7 +145,7 @@ async def load_demo() -> bool:
             )).returning(Agency.id)
             agency_ids[short] = rows[0]["id"]
         person_ids = {}
-        for key, name, email, agency, title, language, admin in PEOPLE:
+        for key, name, email, _agency, title, language, admin in PEOPLE:
             rows = await Person.insert(Person(
                 name=name, email=email, phone=_phone(len(person_ids)), title=title,
                 preferred_language=language, is_site_admin=admin, active=True,

@@ -49,13 +49,13 @@ os.environ["DATABASE_URL"] = (
 TEST_DATABASE_URL = os.environ["DATABASE_URL"]
 ENGINE_NAME = "postgres" if POSTGRES_SERVER else "sqlite"
 
-from litestar.testing import AsyncTestClient  # noqa: E402
+from litestar.testing import AsyncTestClient
 
-from server import db  # noqa: E402
-from server.app import create_app  # noqa: E402
-from server.demo import DEMO_PASSWORD, load_demo  # noqa: E402
-from server.migrate import migrate  # noqa: E402
-from server.piccolo_app import APP_CONFIG  # noqa: E402
+from server import db
+from server.app import create_app
+from server.demo import DEMO_PASSWORD, load_demo
+from server.migrate import migrate
+from server.piccolo_app import APP_CONFIG
 
 TABLES = APP_CONFIG.table_classes
 
@@ -104,7 +104,7 @@ async def clean_database():
 
 
 @pytest.fixture
-async def demo() -> "Demo":
+async def demo() -> Demo:
     """The demo county (the same data `make run` shows), with ids looked up by email."""
     await load_demo()
     return await Demo.load()
@@ -117,7 +117,7 @@ class Demo:
         self.people, self.agencies, self.teams = people, agencies, teams
 
     @classmethod
-    async def load(cls) -> "Demo":
+    async def load(cls) -> Demo:
         from server.accounts.tables import Person
         from server.agencies.tables import Agency
         from server.teams.tables import Team

@@ -28,7 +28,7 @@ class AgencyController(Controller):
 
     @get("/{agency_id:int}")
     async def agency_page(self, request: Request, agency_id: FromPath[int]) -> Response:
-        agency = await service.get_agency(agency_id, clock.today_in(settings.time_zone))
+        agency = await service.get_agency(agency_id, clock.today_in(settings.time_zone), request.scope["user"])
         if agency is None or (not agency["active"] and not request.scope["user"].is_site_admin):
             raise NotFoundException()
         return render(request, "agencies/detail.html", {"agency": agency})

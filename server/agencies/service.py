@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from server import clock
+from server.accounts.policy import Viewer
 from server.accounts.tables import Affiliation
 from server.agencies.policy import AgencyInput
 from server.agencies.tables import Agency
 from server.db import reading, writing
+from server.teams.policy import can_view_roster
 from server.teams.tables import Membership
 
 AGENCY_COLUMNS = (
@@ -36,8 +38,12 @@ async def list_agencies(include_inactive: bool = True) -> list[dict]:
     return agencies
 
 
-async def get_agency(agency_id: int, today) -> dict | None:
-    """The agency, its current people, and the teams it currently sits on."""
+async def get_agency(agency_id: int, today, viewer: Viewer | None = None) -> dict | None:
+    """The agency, its current people, and the teams it currently sits on.
+
+    With a viewer, only the teams whose roster that viewer may see are listed: a family's
+    Child and Family Team is nobody else's business.
+    """
     async with reading():
         agency = await Agency.select(*AGENCY_COLUMNS).where(Agency.id == agency_id).first()
         if agency is None:
@@ -57,8 +63,11 @@ async def get_agency(agency_id: int, today) -> dict | None:
             (Membership.agency == agency_id) & (Membership.started_on <= today)
             & (Membership.ended_on.is_null() | (Membership.ended_on > today))
         ).order_by(Membership.team.name)
+        visible = await _rosters_visible_to(viewer, today) if viewer else None
     teams: dict[int, dict] = {}
     for seat in seats:
+        if visible is not None and seat["team.id"] not in visible:
+            continue
         team = teams.setdefault(
             seat["team.id"],
             {"id": seat["team.id"], "name": seat["team.name"], "kind": seat["team.kind"], "seats": []},
@@ -66,6 +75,20 @@ async def get_agency(agency_id: int, today) -> dict | None:
         team["seats"].append({"name": seat["person.name"], "role": seat["role"]})
     agency["teams"] = list(teams.values())
     return agency
+
+
+async def _rosters_visible_to(viewer: Viewer, today) -> set[int] | None:
+    """Ids of the teams whose roster the viewer may see; None means every team."""
+    if viewer.is_site_admin:
+        return None
+    seats = await Membership.select(Membership.team, Membership.role).where(
+        (Membership.person == viewer.id) & (Membership.started_on <= today)
+        & (Membership.ended_on.is_null() | (Membership.ended_on > today))
+    )
+    roles: dict[int, set[str]] = {}
+    for seat in seats:
+        roles.setdefault(seat["team"], set()).add(seat["role"])
+    return {team for team, team_roles in roles.items() if can_view_roster(viewer, team_roles)}
 
 
 async def save_agency(data: AgencyInput, agency_id: int | None = None) -> int:

@@ -67,6 +67,19 @@ def can_manage_roster(viewer: Viewer, roles: set[str]) -> bool:
     return viewer.is_site_admin or bool(roles & LEADING_ROLES)
 
 
+def grantable_roles(viewer: Viewer, roles: set[str]) -> frozenset[str]:
+    """Roles this viewer may give or take away on the roster.
+
+    A coordinator records cases and releases of information (CONSENT.md), which a chair may
+    not: so only the site admin or a coordinator seats, changes or ends a coordinator.
+    """
+    if not can_manage_roster(viewer, roles):
+        return frozenset()
+    if viewer.is_site_admin or "coordinator" in roles:
+        return frozenset(ROLES)
+    return frozenset(ROLES) - {"coordinator"}
+
+
 @dataclass(frozen=True)
 class TeamInput:
     name: str
@@ -130,7 +143,11 @@ class RosterFacts:
 
 
 def validate_seat(
-    form: dict[str, str], facts: RosterFacts, today: date, replacing_person_id: int | None = None
+    form: dict[str, str],
+    facts: RosterFacts,
+    today: date,
+    grantable: frozenset[str] = frozenset(ROLES),
+    replacing_person_id: int | None = None,
 ) -> tuple[SeatInput | None, dict[str, str]]:
     """Check a new seat (or a change to one, when replacing_person_id is that seat's person)."""
     errors: dict[str, str] = {}
@@ -147,6 +164,8 @@ def validate_seat(
     role = str(form.get("role", ""))
     if role not in ROLES:
         errors["role"] = N_("Choose a role.")
+    elif role not in grantable:
+        errors["role"] = N_("Only a coordinator or the site administrator can give the coordinator role.")
     alternate_for_id = None
     if str(form.get("alternate_for_id", "")).strip():
         alternate_for_id = parse_id(form.get("alternate_for_id"))
@@ -213,7 +232,11 @@ def role_from_text(value: str) -> str | None:
 
 
 def check_import(
-    records: list[dict[str, str]], directory: Directory, facts: RosterFacts, today: date
+    records: list[dict[str, str]],
+    directory: Directory,
+    facts: RosterFacts,
+    today: date,
+    grantable: frozenset[str] = frozenset(ROLES),
 ) -> list[ImportRow]:
     """Validate every row before anything is written. Rows see the seats of earlier rows."""
     seated = set(facts.seated_person_ids)
@@ -246,7 +269,7 @@ def check_import(
                 "alternate_for_id": str(alternate_id or ""), "started_on": values["started_on"],
             }
             row_facts = RosterFacts(facts.active_person_ids, facts.active_agency_ids, seated, principals)
-            seat, errors = validate_seat(form, row_facts, today)
+            seat, errors = validate_seat(form, row_facts, today, grantable)
             problems.extend(errors.values())
         if seat is not None:
             seated.add(seat.person_id)

@@ -89,6 +89,14 @@ class TeamController(Controller):
         }, block="form", status_code=422)
 
 
+def grantable(request: Request, found: TeamAccess) -> frozenset[str]:
+    return policy.grantable_roles(request.scope["user"], found.roles)
+
+
+def role_options(allowed: frozenset[str]) -> dict[str, str]:
+    return {code: label for code, label in policy.ROLES.items() if code in allowed}
+
+
 class RosterController(Controller):
     path = "/teams/{team_id:int}/roster"
 
@@ -101,6 +109,7 @@ class RosterController(Controller):
             "team": found.team, "roster": await service.roster(found.team, found.today),
             "can_manage": can_manage, "choices": choices, "errors": errors or {},
             "values": values or {"started_on": found.today.isoformat()}, "today": found.today,
+            "grantable": grantable(request, found), "role_options": role_options(grantable(request, found)),
         }, block=block, status_code=status_code)
 
     @get("/")
@@ -112,7 +121,8 @@ class RosterController(Controller):
     async def add_member(self, request: Request, team_id: FromPath[int]) -> Response:
         found = await access(request, team_id, policy.can_manage_roster)
         form = await form_data(request)
-        errors = await service.add_seat(found.team, form, request.scope["user"], found.today)
+        errors = await service.add_seat(found.team, form, request.scope["user"], found.today,
+                                        grantable(request, found))
         if errors:
             return await self._page(request, found, errors=errors, values=form, status_code=422,
                                     block="add_form")
@@ -124,6 +134,8 @@ class RosterController(Controller):
         seat = await service.get_seat(team_id, seat_id)
         if seat is None:
             raise NotFoundException()
+        if seat["role"] not in grantable(request, found):
+            raise PermissionDeniedException()
         return self._seat_form(request, found, seat, await service.seat_choices(team_id, found.today), {
             "role": seat["role"], "agency_id": str(seat["agency.id"]),
             "alternate_for_id": str(seat["alternate_for.id"] or ""), "started_on": found.today.isoformat(),
@@ -133,7 +145,7 @@ class RosterController(Controller):
     def _seat_form(self, request, found, seat, choices, values, errors=None, status_code=200) -> Response:
         return render(request, "teams/seat_edit.html", {
             "team": found.team, "seat": seat, "choices": choices, "values": values,
-            "errors": errors or {}, "today": found.today,
+            "errors": errors or {}, "today": found.today, "role_options": role_options(grantable(request, found)),
         }, block="seat_form", status_code=status_code)
 
     @post("/{seat_id:int}", status_code=200)
@@ -141,9 +153,12 @@ class RosterController(Controller):
         found = await access(request, team_id, policy.can_manage_roster)
         form = await form_data(request)
         try:
-            errors = await service.change_seat(found.team, seat_id, form, request.scope["user"], found.today)
+            errors = await service.change_seat(found.team, seat_id, form, request.scope["user"], found.today,
+                                               grantable(request, found))
         except service.StaleSeat:
             return error_page(request, 409)
+        except service.SeatNotYours:
+            raise PermissionDeniedException() from None
         if errors is None:
             raise NotFoundException()
         if errors:
@@ -158,9 +173,12 @@ class RosterController(Controller):
         form = await form_data(request)
         try:
             result = await service.end_seat(found.team, seat_id, form.get("ended_on", ""),
-                                            form.get("version", ""), request.scope["user"], found.today)
+                                            form.get("version", ""), request.scope["user"], found.today,
+                                            grantable(request, found))
         except service.StaleSeat:
             return error_page(request, 409)
+        except service.SeatNotYours:
+            raise PermissionDeniedException() from None
         if result is None:
             raise NotFoundException()
         if isinstance(result, str):
@@ -206,11 +224,12 @@ class RosterController(Controller):
             context["error"] = str(problem)
             return render(request, "teams/import.html", context, status_code=422)
         if commit:
-            written, rows = await service.commit_import(found.team, records, request.scope["user"], found.today)
+            written, rows = await service.commit_import(found.team, records, request.scope["user"], found.today,
+                                                        grantable(request, found))
             if written:
                 return redirect(request, f"/teams/{found.team['id']}/roster", flash="roster_imported")
         else:
-            rows = await service.preview_import(found.team, records, found.today)
+            rows = await service.preview_import(found.team, records, found.today, grantable(request, found))
         has_problems = any(row.problems for row in rows)
         context.update(rows=rows, csv_text=raw.decode("utf-8-sig"), has_problems=has_problems,
                        error=N_("Nothing was saved. Fix the rows marked below and upload the file again.")

@@ -187,11 +187,13 @@ def _seat_row(team_id: int, seat: policy.SeatInput, by: Viewer) -> Membership:
     )
 
 
-async def add_seat(team: dict, form: dict[str, str], by: Viewer, today) -> dict[str, str]:
+async def add_seat(
+    team: dict, form: dict[str, str], by: Viewer, today, grantable: frozenset[str]
+) -> dict[str, str]:
     """Adds a member to the roster; returns field messages (empty on success)."""
     async with writing():
         await lock_row(Team, team["id"])
-        seat, errors = policy.validate_seat(form, await _facts(team["id"], today), today)
+        seat, errors = policy.validate_seat(form, await _facts(team["id"], today), today, grantable)
         if seat is None:
             return errors
         await Membership.insert(_seat_row(team["id"], seat, by))
@@ -202,6 +204,10 @@ class StaleSeat(Exception):
     """The seat changed since the form was loaded."""
 
 
+class SeatNotYours(Exception):
+    """The viewer may not change a seat with this role (see policy.grantable_roles)."""
+
+
 async def get_seat(team_id: int, seat_id: int) -> dict | None:
     return await Membership.select(*SEAT_COLUMNS).where(
         (Membership.id == seat_id) & (Membership.team == team_id)
@@ -209,7 +215,7 @@ async def get_seat(team_id: int, seat_id: int) -> dict | None:
 
 
 async def change_seat(
-    team: dict, seat_id: int, form: dict[str, str], by: Viewer, today
+    team: dict, seat_id: int, form: dict[str, str], by: Viewer, today, grantable: frozenset[str]
 ) -> dict[str, str] | None:
     """Role, agency or alternate change from a date: the old seat ends, a new one begins.
 
@@ -228,8 +234,10 @@ async def change_seat(
             raise StaleSeat()
         if old["ended_on"] is not None and old["ended_on"] <= today:
             return None
+        if old["role"] not in grantable:
+            raise SeatNotYours()
         facts = await _facts(team["id"], today)
-        seat, errors = policy.validate_seat(form, facts, today, replacing_person_id=old["person"])
+        seat, errors = policy.validate_seat(form, facts, today, grantable, replacing_person_id=old["person"])
         if seat is None:
             return errors
         if seat.started_on < old["started_on"]:
@@ -245,13 +253,13 @@ async def change_seat(
 
 
 async def end_seat(
-    team: dict, seat_id: int, raw_date: str, version: str, by: Viewer, today
+    team: dict, seat_id: int, raw_date: str, version: str, by: Viewer, today, grantable: frozenset[str]
 ) -> str | None | bool:
     """Ends a membership. True on success, a message when the date is wrong, None if missing."""
     async with writing():
         await lock_row(Team, team["id"])
         old = await Membership.select(
-            Membership.id, Membership.started_on, Membership.ended_on, Membership.version
+            Membership.id, Membership.role, Membership.started_on, Membership.ended_on, Membership.version
         ).where((Membership.id == seat_id) & (Membership.team == team["id"])).first()
         if old is None:
             return None
@@ -259,6 +267,8 @@ async def end_seat(
             raise StaleSeat()
         if old["ended_on"] is not None and old["ended_on"] <= today:
             return None
+        if old["role"] not in grantable:
+            raise SeatNotYours()
         ended_on, problem = policy.validate_end(raw_date, old["started_on"], today)
         if problem:
             return problem
@@ -349,18 +359,22 @@ async def _directory() -> policy.Directory:
     return policy.Directory({p["email"].lower(): p["id"] for p in people}, by_name)
 
 
-async def preview_import(team: dict, records: list[dict[str, str]], today) -> list[policy.ImportRow]:
+async def preview_import(
+    team: dict, records: list[dict[str, str]], today, grantable: frozenset[str]
+) -> list[policy.ImportRow]:
     async with reading():
-        return policy.check_import(records, await _directory(), await _facts(team["id"], today), today)
+        facts = await _facts(team["id"], today)
+        return policy.check_import(records, await _directory(), facts, today, grantable)
 
 
 async def commit_import(
-    team: dict, records: list[dict[str, str]], by: Viewer, today
+    team: dict, records: list[dict[str, str]], by: Viewer, today, grantable: frozenset[str]
 ) -> tuple[int, list[policy.ImportRow]]:
     """Writes every row in one transaction, or nothing when any row has a problem."""
     async with writing():
         await lock_row(Team, team["id"])
-        rows = policy.check_import(records, await _directory(), await _facts(team["id"], today), today)
+        facts = await _facts(team["id"], today)
+        rows = policy.check_import(records, await _directory(), facts, today, grantable)
         if any(row.problems for row in rows):
             return 0, rows
         await Membership.insert(*[_seat_row(team["id"], row.seat, by) for row in rows if row.seat])

@@ -57,7 +57,9 @@ def error_page(request: Request, status: int, explanation: str | None = None) ->
 
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotAuthorizedException):
-        target = "/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        # Come back to the page after logging in; a POST's URL cannot be revisited with GET.
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = "/login?next=" + quote(back if request.method == "GET" else "/")
         if is_fragment_request(request):
             return Response("", status_code=401, headers={"HX-Redirect": target})
         return Redirect(target, status_code=303)

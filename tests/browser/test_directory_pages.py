@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import expect
 
-from tests.browser.conftest import axe_check, follow, log_in, settle, visit
+from tests.browser.conftest import axe_check, expect, follow, log_in, settle, visit
 from tests.conftest import ADMIN
 
 pytestmark = pytest.mark.browser
@@ -47,7 +46,7 @@ SPANISH = {
 
 async def tour_the_directory(page, words: dict) -> None:
     """Home → agencies → an agency → people (search) → a person → teams → a team → its roster."""
-    home, teams, agencies, people = words["nav"]
+    _home, teams, agencies, people = words["nav"]
     nav = page.locator("header nav")
     h1 = page.get_by_role("heading", level=1)
 

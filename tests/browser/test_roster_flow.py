@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import expect
 
-from tests.browser.conftest import axe_check, log_in, settle, visit
+from tests.browser.conftest import axe_check, expect, follow, log_in, settle, visit
 from tests.conftest import CHAIR
 
 pytestmark = pytest.mark.browser
@@ -38,15 +37,13 @@ async def test_chair_adds_a_member_ends_another_changes_a_role_and_sees_roster_a
     await expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Marcus Reyes")
     await axe_check(page, "home after login")
 
-    await page.get_by_role("link", name=COLLABORATIVE).first.click()
+    await follow(page, page.get_by_role("link", name=COLLABORATIVE))
     await expect(page.get_by_role("heading", level=1)).to_have_text(COLLABORATIVE)
-    await axe_check(page, "team overview")
     await expect(page.locator(".coverage")).to_contain_text("Not represented:")
     await expect(page.locator(".coverage")).to_contain_text("Housing")
 
-    await page.get_by_role("link", name="View and manage the roster").click()
+    await follow(page, page.get_by_role("link", name="View and manage the roster"))
     await expect(page.get_by_role("heading", level=1)).to_have_text(f"Roster of {COLLABORATIVE}")
-    await axe_check(page, "roster")
     coverage = page.locator(".coverage")
     await expect(coverage).to_contain_text("Housing")
     before = await current_count(page)
@@ -101,8 +98,8 @@ async def test_chair_adds_a_member_ends_another_changes_a_role_and_sees_roster_a
 
 async def test_chair_adding_someone_already_added_in_another_tab_sees_the_problem_in_place(page, demo):
     await log_in(page, CHAIR)
-    await page.get_by_role("link", name=COLLABORATIVE).first.click()
-    await page.get_by_role("link", name="View and manage the roster").click()
+    await follow(page, page.get_by_role("link", name=COLLABORATIVE))
+    await follow(page, page.get_by_role("link", name="View and manage the roster"))
     before = await current_count(page)
 
     other_tab = await page.context.new_page()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from server.accounts.tables import LoginSession
 from server.agencies.tables import Agency
-from tests.conftest import ADMIN, CHAIR, PASSWORD, SCHOOL, TREATMENT, csrf_token, log_in, make_client, post_form
+from tests.conftest import (
+    ADMIN,
+    CHAIR,
+    PASSWORD,
+    SCHOOL,
+    TREATMENT,
+    csrf_token,
+    log_in,
+    make_client,
+    post_form,
+)
 
 
 async def test_logging_in_with_the_right_password_shows_the_home_page(client, demo):

@@ -36,7 +36,15 @@ from server.accounts.service import create_password_link
 from server.app import create_app
 from server.teams.tables import Membership
 from tests.conftest import (
-    ADMIN, CHAIR, COORDINATOR, FAMILY, GUEST, SCHOOL, csrf_token, log_in, make_client,
+    ADMIN,
+    CHAIR,
+    COORDINATOR,
+    FAMILY,
+    GUEST,
+    SCHOOL,
+    csrf_token,
+    log_in,
+    make_client,
 )
 
 # Personas: the DESIGN §4 columns, plus people who must be turned away.
@@ -322,19 +330,3 @@ async def test_an_htmx_request_without_a_session_is_told_where_to_log_in(client,
     assert response.status_code == 401
     assert response.headers["hx-redirect"] == f"/login?next=/teams/{team}/roster"
 
-
-# TEMP: per-route design, for timing
-@pytest.mark.parametrize("key", list(ROUTES))
-async def test_tmp_per_route(app, demo, key):
-    method, template = key
-    spec = ROUTES[key]
-    ids = await demo_ids(demo)
-    rows = []
-    for name, persona in PERSONAS.items():
-        client, token = await browser(app, persona)
-        try:
-            response = await request(client, token, method, ids.path(template, persona, spec), spec)
-        finally:
-            await client.__aexit__(None, None, None)
-        rows.append(f"{name}={response.status_code}")
-    print("STATUS", method, template, " ".join(rows))

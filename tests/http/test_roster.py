@@ -198,3 +198,36 @@ async def test_exported_cells_that_look_like_formulas_are_defused(app, client, d
         await log_in(chair, CHAIR)
         response = await chair.get(f"/teams/{demo.team(COLLABORATIVE)}/roster/export.csv")
     assert "'=HYPERLINK" in response.text
+
+
+async def test_a_chair_cannot_give_or_take_the_coordinator_role(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    response = await post_form(client, f"/teams/{team_id}/roster", {
+        "person_id": demo.people["derek.shaw@maple.example"], "agency_id": demo.agencies["MCAP"],
+        "role": "coordinator",
+    }, token)
+    assert response.status_code == 422
+    assert "Only a coordinator or the site administrator" in response.text
+    coordinator_seat = await seat_of(team_id, demo.people[ADMIN])  # the admin coordinates this team
+    assert coordinator_seat["role"] == "coordinator"
+    response = await post_form(client, f"/teams/{team_id}/roster/{coordinator_seat['id']}/end",
+                               {"version": coordinator_seat["version"]}, token)
+    assert response.status_code == 403
+    page = await client.get(f"/teams/{team_id}/roster")
+    assert f"/roster/{coordinator_seat['id']}/edit" not in page.text
+    assert '<option value="coordinator"' not in page.text
+
+
+async def test_agency_pages_list_only_the_teams_whose_roster_the_viewer_may_see(app, demo):
+    agency = demo.agencies["FSA"]  # the family partner sits on every team, the CFT included
+    async with await make_client(app) as guest:
+        await log_in(guest, "ellen.marsh@maple.example")  # a guest on the collaborative only
+        page = await guest.get(f"/agencies/{agency}")
+        assert "Child and Family Team CFT-0142" not in page.text
+        assert "Community Collaborative" not in page.text
+    async with await make_client(app) as member:
+        await log_in(member, SCHOOL)
+        page = await member.get(f"/agencies/{agency}")
+        assert "Maple County Community Collaborative" in page.text
+        assert "Child and Family Team CFT-0142" not in page.text

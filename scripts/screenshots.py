@@ -1,0 +1,231 @@
+"""Full-page screenshots of Convene's main pages, in English and Spanish, for a visual review.
+
+    .venv/bin/python scripts/screenshots.py [--out test-artifacts/screenshots] [--keep-db]
+
+Serves the app from a scratch SQLite database (migrated, demo county loaded) on a free port,
+drives Debian's Chromium (CONVENE_CHROMIUM overrides /usr/bin/chromium) and writes PNGs named
+<language>-<viewport>-<page>.png. Nothing outside the scratch directory and --out is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = Path(os.environ.get("CONVENE_SHOTS_DIR", "/tmp/convene-shots"))
+CHROMIUM = os.environ.get("CONVENE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update",
+]
+DEMO_PASSWORD = "maple-demo-2026"  # server/demo.py; kept here so the script imports no app code
+CHAIR, ADMIN = "chair@maple.example", "admin@maple.example"
+COLLABORATIVE = "Maple County Community Collaborative"
+HOUSING_AGENCY = "Maple Community Action Partnership (Housing)"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def scratch_environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        "CONVENE_ENV": "development",
+        "CONVENE_SECRET_KEY": secrets.token_urlsafe(48),
+        "DATABASE_URL": f"sqlite:///{SCRATCH / 'db.sqlite3'}",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def convene(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=ROOT, env=env, check=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log = (SCRATCH / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env={**env, "CONVENE_BASE_URL": base_url}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    log.close()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"{base_url}/login", timeout=2):
+                return process, base_url
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    process.kill()
+    sys.exit(f"convene serve did not start; see {SCRATCH / 'server.log'}")
+
+
+# A page that scrolls sideways fails WCAG 1.4.10 (reflow) on a phone: name the widest culprits.
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  const culprits = [...document.querySelectorAll('main *, header *, footer *')]
+    .filter(el => el.getBoundingClientRect().right > width + 1)
+    .filter(el => !el.parentElement || el.parentElement.getBoundingClientRect().right <= width + 1)
+    .slice(0, 5)
+    .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') +
+                ' (' + Math.round(el.getBoundingClientRect().right) + 'px)');
+  return `page is ${document.documentElement.scrollWidth}px in a ${width}px window; ${culprits.join(', ')}`;
+}"""
+
+
+class Shooter:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.taken: list[Path] = []
+        self.problems: list[str] = []
+
+    def shot(self, page: Page, name: str) -> None:
+        page.wait_for_load_state("networkidle")
+        path = self.out / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        self.taken.append(path)
+        print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+        overflow = page.evaluate(OVERFLOW_JS)
+        if overflow:
+            self.problems.append(f"{name}: {overflow}")
+            print(f"    WIDER THAN THE WINDOW: {overflow}")
+
+    def visit(self, page: Page, path: str, name: str) -> None:
+        response = page.goto(path)
+        if response is None or response.status >= 400:
+            sys.exit(f"GET {path} answered {response and response.status}")
+        self.shot(page, name)
+
+
+def log_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("#login-form button[type=submit]").click()
+    page.wait_for_url(lambda url: not url.endswith("/login"))
+
+
+def choose_language(page: Page, language: str) -> None:
+    """Saves the language on /account, as a person would."""
+    page.goto("/account")
+    page.locator("#language").select_option(language)
+    with page.expect_navigation():
+        page.locator("form[action='/account/language'] button[type=submit]").click()
+
+
+def team_id(page: Page, name: str) -> str:
+    page.goto("/teams")
+    return page.get_by_role("link", name=name).get_attribute("href").rsplit("/", 1)[-1]
+
+
+def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> None:
+    locale = {"en": "en-US", "es": "es-ES"}[language]
+    for viewport_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        prefix = f"{language}-{viewport_name}"
+        print(f"{prefix}:")
+        context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
+        page = context.new_page()
+        shooter.visit(page, "/login", f"{prefix}-login")
+
+        log_in(page, CHAIR)
+        choose_language(page, language)
+        shooter.visit(page, "/", f"{prefix}-home-chair")
+        collaborative = team_id(page, COLLABORATIVE)
+        shooter.visit(page, f"/teams/{collaborative}", f"{prefix}-team-overview")
+        shooter.visit(page, f"/teams/{collaborative}/roster", f"{prefix}-roster")
+        # The inline change form (htmx) open on the first seat.
+        page.locator("#current-members .seat-actions a").first.click()
+        page.locator("li.seat.editing").wait_for()
+        shooter.shot(page, f"{prefix}-roster-changing-a-seat")
+        # The add-member form sent back with a problem: a person id that no longer exists,
+        # as a form left open while the person was removed would send it.
+        page.goto(f"/teams/{collaborative}/roster")
+        form = page.locator("#add-member-form")
+        form.locator("#person_id").evaluate(
+            "select => select.add(new Option('Someone removed meanwhile', '999999', true, true))"
+        )
+        form.locator("#agency_id").select_option(index=1)
+        form.locator("#role").select_option("member")
+        form.locator("button[type=submit]").click()
+        page.locator("#add-member-form .error-summary").wait_for()
+        shooter.shot(page, f"{prefix}-roster-add-with-problem")
+        context.close()
+
+        context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
+        page = context.new_page()
+        log_in(page, ADMIN)
+        choose_language(page, language)
+        shooter.visit(page, "/", f"{prefix}-home-admin")
+        shooter.visit(page, "/agencies", f"{prefix}-agencies")
+        page.get_by_role("link", name=HOUSING_AGENCY).click()
+        page.wait_for_url("**/agencies/*")
+        shooter.shot(page, f"{prefix}-agency")
+        shooter.visit(page, "/people", f"{prefix}-people")
+        page.locator("#q").fill("Maple County Health")
+        page.wait_for_url("**/people?q=*")
+        shooter.shot(page, f"{prefix}-people-search")
+        page.get_by_role("link", name="Priya Natarajan").click()
+        page.wait_for_url("**/people/*")
+        shooter.shot(page, f"{prefix}-person")
+        shooter.visit(page, "/teams", f"{prefix}-teams")
+        shooter.visit(page, "/account", f"{prefix}-account")
+        context.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "screenshots")
+    parser.add_argument("--keep-db", action="store_true", help="reuse the scratch database as it is")
+    args = parser.parse_args()
+
+    if not args.keep_db and SCRATCH.exists():
+        shutil.rmtree(SCRATCH)
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for old in args.out.glob("*.png"):
+        old.unlink()
+
+    env = scratch_environment()
+    convene(env, "migrate")
+    convene(env, "demo", "--if-empty")
+    process, base_url = serve(env)
+    shooter = Shooter(args.out)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for language in ("en", "es"):
+                shoot_language(browser, base_url, language, shooter)
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    print(f"{len(shooter.taken)} screenshots in {args.out}")
+    for problem in shooter.problems:
+        print(f"sideways scrolling: {problem}")
+    return 1 if shooter.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
