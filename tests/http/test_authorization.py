@@ -98,7 +98,7 @@ class Route:
 def route(expect: str, **options) -> Route:
     codes = expect.split()
     assert len(codes) == len(COLUMNS) and set(codes) <= OUTCOMES, expect
-    return Route(dict(zip(COLUMNS, codes)), **options)
+    return Route(dict(zip(COLUMNS, codes, strict=True)), **options)
 
 
 # Frequent rows, one column per persona:
