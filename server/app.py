@@ -9,8 +9,10 @@ from litestar.static_files import create_static_files_router
 
 from server import db, logs
 from server.accounts.routes import AccountController
+from server.actions.routes import ActionController, TeamActionsController, my_actions
 from server.agencies.routes import AgencyController
 from server.config import ROOT, settings
+from server.meetings.routes import MeetingController, TeamMeetingsController
 from server.people.routes import PeopleController
 from server.teams.routes import RosterController, TeamController, home
 from server.web.context import RequestContext
@@ -29,6 +31,11 @@ def create_app() -> Litestar:
             AgencyController,
             TeamController,
             RosterController,
+            TeamMeetingsController,
+            MeetingController,
+            my_actions,
+            TeamActionsController,
+            ActionController,
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], opt={"public": True},
                 include_in_schema=False, send_as_attachment=False,

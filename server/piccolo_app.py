@@ -3,8 +3,20 @@
 from piccolo.conf.apps import AppConfig
 
 from server.accounts.tables import Affiliation, LoginFailure, LoginSession, PasswordToken, Person
+from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
 from server.config import ROOT
+from server.meetings.tables import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Invitation,
+    Meeting,
+    Minutes,
+    MinutesRevision,
+    Series,
+    TemplateItem,
+)
 from server.teams.tables import Membership, Team
 
 APP_CONFIG = AppConfig(
@@ -19,6 +31,17 @@ APP_CONFIG = AppConfig(
         PasswordToken,
         Team,
         Membership,
+        Series,
+        Meeting,
+        AgendaItem,
+        Decision,
+        TemplateItem,
+        Invitation,
+        Attendance,
+        Minutes,
+        MinutesRevision,
+        ActionItem,
+        ActionUpdate,
     ],
     migration_dependencies=[],
     commands=[],

@@ -7,6 +7,8 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 
 from server.accounts.policy import Viewer
+from server.meetings import policy as meetings_policy
+from server.meetings import service as meetings_service
 from server.teams import policy, service
 from server.teams.service import TeamAccess
 from server.web.errors import error_page
@@ -55,10 +57,13 @@ class TeamController(Controller):
         roster = None
         if policy.can_view_roster(viewer, found.roles):
             roster = await service.roster(found.team, found.today)
+        meetings = await meetings_service.team_meetings(found.team, viewer, found.roles, limit=3)
         return render(request, "teams/overview.html", {
-            "team": found.team, "roles": found.roles, "roster": roster,
+            "team": found.team, "roles": found.roles, "roster": roster, "meetings": meetings,
             "can_manage": policy.can_manage_roster(viewer, found.roles),
             "can_edit": policy.can_manage_teams(viewer),
+            "can_run": meetings_policy.can_run(found.roles),
+            "can_see_actions": bool(found.roles - {"guest"}),
         })
 
     @get("/{team_id:int}/edit", guards=[admin_required])

@@ -19,6 +19,7 @@ from server.web.i18n import N_
 
 TEAM_COLUMNS = (
     Team.id, Team.name, Team.kind, Team.area, Team.time_zone, Team.description, Team.is_public,
+    Team.quorum_kind, Team.quorum_value,
 )
 
 

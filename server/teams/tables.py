@@ -12,6 +12,8 @@ class Team(Table):
     time_zone = Varchar(length=64)
     description = Text(default="")
     is_public = Boolean(default=False)
+    quorum_kind = Varchar(length=10, default="share")  # share (percent of voting members) | count
+    quorum_value = Integer(default=50)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

@@ -17,4 +17,13 @@ FLASH_MESSAGES = {
     "member_changed": N_("The membership is changed; the earlier one is kept in the history."),
     "member_ended": N_("The membership has ended; it stays in the roster's history."),
     "roster_imported": N_("The roster import is saved."),
+    "meeting_created": N_("The meeting is scheduled."),
+    "meeting_saved": N_("The meeting is saved."),
+    "meeting_cancelled": N_("The meeting is cancelled; the rest of its series is unchanged."),
+    "meeting_ended": N_("The meeting has ended. The minutes draft is ready."),
+    "agenda_saved": N_("The agenda is saved."),
+    "template_saved": N_("The team's standing items are saved."),
+    "guest_invited": N_("The guest is invited."),
+    "minutes_saved": N_("The minutes are saved."),
+    "action_saved": N_("The action item is saved."),
 }

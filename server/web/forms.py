@@ -8,14 +8,19 @@ from litestar.datastructures import UploadFile
 MAX_FIELD = 20_000
 
 
-async def form_data(request: Request) -> dict[str, str]:
-    """First value of each field as text; oversized values are cut so validation reports them."""
+async def form_data(request: Request, multi: frozenset[str] = frozenset()) -> dict[str, str]:
+    """First value of each field as text (fields in `multi`: all values joined by commas);
+    oversized values are cut so validation reports them."""
     form = await request.form()
     data: dict[str, str] = {}
     for key, value in form.multi_items():
-        if key in data or isinstance(value, UploadFile):
+        if isinstance(value, UploadFile):
             continue
-        data[str(key)[:100]] = str(value)[:MAX_FIELD]
+        key = str(key)[:100]
+        if key in multi and key in data:
+            data[key] = f"{data[key]},{value}"[:MAX_FIELD]
+        elif key not in data:
+            data[key] = str(value)[:MAX_FIELD]
     return data
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Request, Response
 from litestar.enums import MediaType
@@ -11,8 +13,11 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from litestar.utils.scope.state import ScopeState
 
+from server.actions.policy import STATUSES as ACTION_STATUSES
 from server.agencies.policy import SECTORS
 from server.config import ROOT, settings
+from server.meetings import recurrence
+from server.meetings.policy import AGENDA_KINDS, ATTENDANCE, MINUTES_STATES
 from server.teams.policy import KINDS, ROLES
 from server.web import i18n
 from server.web.flash import FLASH_MESSAGES
@@ -45,7 +50,35 @@ def make_environment() -> Environment:
     env.globals["labelled"] = lambda mapping: [(code, i18n.gettext(label)) for code, label in mapping.items()]
     env.globals["options"] = lambda rows, label="name": [(row["id"], row[label]) for row in rows]
     env.filters["date"] = lambda d: d.isoformat() if d else ""
+    env.filters["when"] = when
+    env.filters["dict_without"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
+    env.filters["day"] = day
+    env.filters["clock"] = clock_time
+    env.globals["describe_series"] = lambda row: recurrence.describe(recurrence.from_row(row), i18n.gettext)
+    env.globals.update(AGENDA_KINDS=AGENDA_KINDS, ATTENDANCE=ATTENDANCE, MINUTES_STATES=MINUTES_STATES,
+                       ACTION_STATUSES=ACTION_STATUSES)
     return env
+
+
+def when(moment, zone: str) -> str:
+    """"Wednesday, December 16, 2026, 10:00 AM" in the reader's language, in the team's zone."""
+    if moment is None:
+        return ""
+    language, zone_info = i18n.current_language.get(), ZoneInfo(zone)
+    local = moment.astimezone(zone_info)
+    return f"{format_date(local, 'full', locale=language)}, {format_time(local, 'short', locale=language)}"
+
+
+def day(moment, zone: str | None = None) -> str:
+    if moment is None:
+        return ""
+    if zone is not None:
+        moment = moment.astimezone(ZoneInfo(zone))
+    return format_date(moment, "medium", locale=i18n.current_language.get())
+
+
+def clock_time(moment, zone: str) -> str:
+    return format_time(moment, "short", tzinfo=ZoneInfo(zone), locale=i18n.current_language.get()) if moment else ""
 
 
 environment = make_environment()

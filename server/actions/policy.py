@@ -1,0 +1,118 @@
+"""Action items: statuses, who may update what, validation. Pure: no framework, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from server.accounts.policy import Viewer
+from server.forms import parse_date, parse_id, require, text
+from server.teams.policy import LEADING_ROLES
+from server.web.i18n import N_
+
+STATUSES = {
+    "open": N_("Open"),
+    "in_progress": N_("In progress"),
+    "blocked": N_("Blocked"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
+}
+OPEN_STATUSES = ("open", "in_progress", "blocked")
+MEMBER_STATUSES = ("open", "in_progress", "blocked", "done")  # dropping is the chair's call
+SCOPES = {
+    "mine": N_("Assigned to me"),
+    "created": N_("Created by me"),
+    "agency": N_("My agency's"),
+}
+
+
+def can_manage(roles: set[str]) -> bool:
+    """Create action items and edit any of the team's."""
+    return bool(roles & LEADING_ROLES)
+
+
+def can_update(viewer: Viewer, roles: set[str], owner_id: int | None, owner_agency_id: int | None,
+               viewer_agency_id: int | None) -> bool:
+    """Leads update any; a member updates the ones given to them or to their agency."""
+    if can_manage(roles):
+        return True
+    if not roles or roles == {"guest"}:
+        return False
+    return owner_id == viewer.id or (owner_agency_id is not None and owner_agency_id == viewer_agency_id)
+
+
+def is_overdue(due_on: date | None, status: str, today: date) -> bool:
+    return due_on is not None and status in OPEN_STATUSES and due_on < today
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    title: str
+    description: str
+    owner_id: int | None
+    owner_agency_id: int | None
+    due_on: date | None
+    status: str
+
+
+def validate_action(form: dict[str, str], people: dict[int, int | None], agency_ids: set[int]
+                    ) -> tuple[ActionInput | None, dict[str, str]]:
+    """`people` maps each person who may own the item to their agency on the team."""
+    errors: dict[str, str] = {}
+    title = text(form, "title")
+    require(errors, "title", title, 200, N_("Say what needs to be done."))
+    description = str(form.get("description", "")).strip()
+    if len(description) > 5000:
+        errors["description"] = N_("This is too long.")
+    owner_id = parse_id(form.get("owner_id")) if str(form.get("owner_id", "")).strip() else None
+    if str(form.get("owner_id", "")).strip() and owner_id not in people:
+        errors["owner_id"] = N_("Choose an owner from the team's roster.")
+    agency_id = parse_id(form.get("owner_agency_id")) if str(form.get("owner_agency_id", "")).strip() else None
+    if str(form.get("owner_agency_id", "")).strip() and agency_id not in agency_ids:
+        errors["owner_agency_id"] = N_("Choose an agency from the list.")
+    if owner_id is None and agency_id is None and "owner_id" not in errors and "owner_agency_id" not in errors:
+        errors["owner_id"] = N_("Give the action item an owner, an agency, or both.")
+    if agency_id is None and owner_id in people:
+        agency_id = people[owner_id]
+    due_on = None
+    if str(form.get("due_on", "")).strip():
+        due_on = parse_date(form.get("due_on", ""))
+        if due_on is None:
+            errors["due_on"] = N_("Enter a date as YYYY-MM-DD.")
+    status = form.get("status", "open") or "open"
+    if status not in STATUSES:
+        errors["status"] = N_("Choose a status.")
+    if errors:
+        return None, errors
+    return ActionInput(title, description, owner_id, agency_id, due_on, status), {}
+
+
+@dataclass(frozen=True)
+class ProgressInput:
+    status: str
+    note: str
+    due_on: date | None
+    due_changed: bool
+
+
+def validate_progress(form: dict[str, str], current_due: date | None, lead: bool
+                      ) -> tuple[ProgressInput | None, dict[str, str]]:
+    """A progress update: a status, a note, and a new due date only with a reason."""
+    errors: dict[str, str] = {}
+    allowed = STATUSES if lead else MEMBER_STATUSES
+    status = form.get("status", "")
+    if status not in allowed:
+        errors["status"] = N_("Choose a status.")
+    note = str(form.get("note", "")).strip()
+    if len(note) > 5000:
+        errors["note"] = N_("This is too long.")
+    raw_due = str(form.get("due_on", "")).strip()
+    due_on = parse_date(raw_due) if raw_due else None
+    if raw_due and due_on is None:
+        errors["due_on"] = N_("Enter a date as YYYY-MM-DD.")
+    due_changed = "due_on" not in errors and due_on != current_due
+    if due_changed and not note:
+        errors["note"] = N_("Say why the due date changes.")
+    if errors:
+        return None, errors
+    return ProgressInput(status, note, due_on, due_changed), {}

@@ -1,0 +1,138 @@
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamp,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+from server.accounts.tables import Person
+from server.teams.tables import Team
+
+
+class Series(Table):
+    """A recurring meeting's rule. Its occurrences are Meeting rows (one per date)."""
+
+    team = ForeignKey(Team, index=True)
+    uid = Varchar(length=80, unique=True)
+    title = Varchar(length=200)
+    start_local = Timestamp()  # wall-clock time of the first occurrence in time_zone
+    duration_minutes = Integer()
+    time_zone = Varchar(length=64)
+    frequency = Varchar(length=20)
+    interval = Integer(default=1)
+    weekdays = Varchar(length=20, default="")
+    month_day = Integer(null=True, default=None)
+    week_of_month = Integer(null=True, default=None)
+    weekday = Integer(null=True, default=None)
+    until = Date(null=True, default=None)
+    count = Integer(null=True, default=None)
+    location = Varchar(length=300, default="")
+    join_link = Varchar(length=500, default="")
+    description = Text(default="")
+    sequence = Integer(default=0)
+    version = Integer(default=1)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Meeting(Table):
+    """One meeting: a one-off, or one occurrence of a series (moved, cancelled or as planned)."""
+
+    team = ForeignKey(Team, index=True)
+    series = ForeignKey(Series, null=True, default=None, index=True)
+    uid = Varchar(length=80, index=True)  # the series' UID for occurrences (calendar identity)
+    original_start = Timestamptz(null=True, default=None)  # RECURRENCE-ID of an occurrence
+    detached = Boolean(default=False)  # edited on its own: series edits leave it alone
+    title = Varchar(length=200)
+    starts_at = Timestamptz(index=True)
+    ends_at = Timestamptz()
+    time_zone = Varchar(length=64)
+    status = Varchar(length=20, default="scheduled", index=True)  # scheduled | cancelled
+    location = Varchar(length=300, default="")
+    join_link = Varchar(length=500, default="")
+    description = Text(default="")
+    sequence = Integer(default=0)
+    agenda_published_at = Timestamptz(null=True, default=None)
+    live_status = Varchar(length=20, default="not_started")  # not_started | live | ended
+    live_started_at = Timestamptz(null=True, default=None)
+    live_ended_at = Timestamptz(null=True, default=None)
+    current_item_id = Integer(null=True, default=None)
+    live_version = Integer(default=0)  # raised on every live change; viewers poll it
+    version = Integer(default=1)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class AgendaItem(Table):
+    meeting = ForeignKey(Meeting, index=True)
+    position = Integer()
+    kind = Varchar(length=30)
+    title = Varchar(length=200)
+    presenter = ForeignKey(Person, null=True, default=None, index=True)
+    planned_minutes = Integer(default=10)
+    presenter_notes = Text(default="")
+    notes = Text(default="")  # taken live
+    status = Varchar(length=20, default="pending")  # pending | current | done | carried
+    started_at = Timestamptz(null=True, default=None)
+    ended_at = Timestamptz(null=True, default=None)
+    carried_from = Integer(null=True, default=None)  # the AgendaItem id it continues
+    version = Integer(default=1)
+
+
+class Decision(Table):
+    agenda_item = ForeignKey(AgendaItem, index=True)
+    text = Text()
+    recorded_by = ForeignKey(Person, null=True, default=None, index=True)
+    recorded_at = Timestamptz()
+
+
+class TemplateItem(Table):
+    """A team's standing agenda item, offered to every new meeting."""
+
+    team = ForeignKey(Team, index=True)
+    position = Integer()
+    kind = Varchar(length=30)
+    title = Varchar(length=200)
+    planned_minutes = Integer(default=10)
+
+
+class Invitation(Table):
+    """A guest invited to one meeting (guests see only the agendas they are invited to)."""
+
+    meeting = ForeignKey(Meeting, index=True)
+    person = ForeignKey(Person, index=True)
+    created_at = Timestamptz()
+
+
+class Attendance(Table):
+    meeting = ForeignKey(Meeting, index=True)
+    person = ForeignKey(Person, index=True)
+    status = Varchar(length=20)  # present | remote | absent | excused
+    standing_in_for = ForeignKey(Person, null=True, default=None, index=True)
+    arrived_at = Timestamptz(null=True, default=None)
+    departed_at = Timestamptz(null=True, default=None)
+    recorded_by = ForeignKey(Person, null=True, default=None, index=True)
+    updated_at = Timestamptz()
+
+
+class Minutes(Table):
+    meeting = ForeignKey(Meeting, unique=True, index=True)
+    status = Varchar(length=20, default="draft")  # draft | circulated | approved | locked
+    body = Text(default="")
+    approved_at_meeting = ForeignKey(Meeting, null=True, default=None, index=True)
+    approved_at = Timestamptz(null=True, default=None)
+    version = Integer(default=1)
+    updated_at = Timestamptz()
+
+
+class MinutesRevision(Table):
+    minutes = ForeignKey(Minutes, index=True)
+    body = Text()
+    status = Varchar(length=20)
+    edited_by = ForeignKey(Person, null=True, default=None, index=True)
+    edited_at = Timestamptz()

@@ -1,0 +1,65 @@
+/* Convene's own behaviour on top of htmx: agenda drag and drop, and the live item clock.
+   Everything here has a no-JavaScript alternative (the Up/Down buttons; the server's times). */
+(function () {
+  "use strict";
+
+  // Agenda drag and drop: on drop, post every item id in the new order.
+  function enableReorder(list) {
+    if (list.dataset.reorderReady) return;
+    list.dataset.reorderReady = "1";
+    var dragged = null;
+    list.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest("[data-item-id]");
+      if (!dragged) return;
+      dragged.classList.add("dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", dragged.dataset.itemId);
+    });
+    list.addEventListener("dragover", function (event) {
+      if (!dragged) return;
+      event.preventDefault();
+      var over = event.target.closest("[data-item-id]");
+      if (!over || over === dragged) return;
+      var box = over.getBoundingClientRect();
+      var after = event.clientY > box.top + box.height / 2;
+      list.insertBefore(dragged, after ? over.nextSibling : over);
+    });
+    list.addEventListener("drop", function (event) {
+      event.preventDefault();
+    });
+    list.addEventListener("dragend", function () {
+      if (!dragged) return;
+      dragged.classList.remove("dragging");
+      dragged = null;
+      var order = Array.prototype.map.call(list.querySelectorAll(":scope > [data-item-id]"), function (item) {
+        return item.dataset.itemId;
+      });
+      htmx.ajax("POST", list.dataset.reorderUrl, {
+        source: list, target: "#agenda", swap: "outerHTML", values: { order: order.join(",") }
+      });
+    });
+  }
+
+  // The live clock: time spent on the current item against its planned minutes.
+  function tickClocks() {
+    document.querySelectorAll("[data-clock-start]").forEach(function (clock) {
+      if (!clock.dataset.clockStart) return;
+      var elapsed = Math.max(0, Math.floor((Date.now() - Date.parse(clock.dataset.clockStart)) / 1000));
+      var planned = parseInt(clock.dataset.plannedSeconds, 10) || 0;
+      var minutes = Math.floor(elapsed / 60), seconds = elapsed % 60;
+      clock.querySelector(".clock-elapsed").textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      var over = elapsed > planned;
+      clock.classList.toggle("is-over", over);
+      clock.querySelector(".clock-over").hidden = !over;
+    });
+  }
+
+  function init(root) {
+    (root || document).querySelectorAll("[data-reorder-url]").forEach(enableReorder);
+    tickClocks();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.target.parentNode || document); });
+  setInterval(tickClocks, 1000);
+})();
