@@ -44,3 +44,9 @@ def require(errors: dict[str, str], key: str, value: str, max_length: int, label
         errors[key] = label
     elif len(value) > max_length:
         errors[key] = N_("This is too long.")
+
+
+def parse_version(value: object) -> int:
+    """The record version a form was loaded with; -1 (matches nothing) when it is not a number."""
+    raw = str(value or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 10 else -1

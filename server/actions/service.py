@@ -10,6 +10,7 @@ from server.actions import policy
 from server.actions.policy import ActionInput, ProgressInput
 from server.actions.tables import ActionItem, ActionUpdate
 from server.db import reading, writing
+from server.forms import parse_version
 from server.meetings.service import _bump
 from server.meetings.tables import AgendaItem, Meeting
 from server.teams.tables import Membership, Team
@@ -98,7 +99,7 @@ async def edit(item: dict, data: ActionInput, version: str, by: Viewer) -> None:
             ActionItem.owner: data.owner_id, ActionItem.owner_agency: data.owner_agency_id,
             ActionItem.due_on: data.due_on, ActionItem.status: data.status, ActionItem.updated_at: now,
             ActionItem.version: ActionItem.version + 1,
-        }).where((ActionItem.id == item["id"]) & (ActionItem.version == _int(version))).returning(ActionItem.id)
+        }).where((ActionItem.id == item["id"]) & (ActionItem.version == parse_version(version))).returning(ActionItem.id)
         if not updated:
             raise Stale(await get(item["id"]))
         current = item
@@ -117,7 +118,7 @@ async def record_progress(item: dict, data: ProgressInput, version: str, by: Vie
         updated = await ActionItem.update({
             ActionItem.status: data.status, ActionItem.due_on: data.due_on, ActionItem.updated_at: now,
             ActionItem.version: ActionItem.version + 1,
-        }).where((ActionItem.id == item["id"]) & (ActionItem.version == _int(version))).returning(ActionItem.id)
+        }).where((ActionItem.id == item["id"]) & (ActionItem.version == parse_version(version))).returning(ActionItem.id)
         if not updated:
             raise Stale(await get(item["id"]))
         await ActionUpdate.insert(ActionUpdate(
@@ -133,10 +134,6 @@ async def _bump_source(item: dict) -> None:
         await Meeting.update({Meeting.live_version: Meeting.live_version + 1}).where(
             (Meeting.id == item["source_meeting"]) & (Meeting.live_status == "live")
         )
-
-
-def _int(value: str) -> int:
-    return int(value) if str(value).isdigit() and len(str(value)) < 10 else -1
 
 
 # Lists.

@@ -65,7 +65,7 @@ def from_row(series: dict) -> Recurrence:
         frequency=series["frequency"], interval=series["interval"],
         weekdays=tuple(int(d) for d in series["weekdays"].split(",") if d),
         month_day=series["month_day"], week_of_month=series["week_of_month"], weekday=series["weekday"],
-        until=series["until"], count=series["count"],
+        until=series["until"], count=series["occurrences"],
     )
 
 

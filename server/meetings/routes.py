@@ -48,7 +48,7 @@ def meeting_values(meeting: dict | None, series: dict | None, zone: str) -> dict
             "frequency": series["frequency"], "interval": str(series["interval"]), "weekdays": series["weekdays"],
             "month_day": str(series["month_day"] or ""), "week_of_month": str(series["week_of_month"] or ""),
             "weekday": str(series["weekday"] if series["weekday"] is not None else ""),
-            "ends": "count" if series["count"] else "until", "count": str(series["count"] or ""),
+            "ends": "count" if series["occurrences"] else "until", "count": str(series["occurrences"] or ""),
             "until": series["until"].isoformat() if series["until"] else "",
         })
     return values

@@ -11,6 +11,7 @@ from server import clock
 from server.accounts.policy import Viewer
 from server.actions.tables import ActionItem
 from server.db import lock_row, reading, writing
+from server.forms import parse_version
 from server.meetings import policy, recurrence
 from server.meetings.policy import ItemInput, MeetingInput
 from server.meetings.recurrence import Recurrence
@@ -172,7 +173,7 @@ async def _insert_series(team: dict, data: MeetingInput, rule: Recurrence, uid: 
         team=team["id"], uid=uid or new_uid(), title=data.title, start_local=data.start_local(),
         duration_minutes=data.duration_minutes, time_zone=team["time_zone"], frequency=rule.frequency,
         interval=rule.interval, weekdays=",".join(str(d) for d in rule.weekdays), month_day=rule.month_day,
-        week_of_month=rule.week_of_month, weekday=rule.weekday, until=rule.until, count=rule.count,
+        week_of_month=rule.week_of_month, weekday=rule.weekday, until=rule.until, occurrences=rule.count,
         location=data.location, join_link=data.join_link, description=data.description, sequence=0,
         version=1, created_at=now, updated_at=now,
     )).returning(Series.id)
@@ -194,7 +195,7 @@ async def _has_content(meeting_ids: list[int]) -> set[int]:
                           (ActionItem, ActionItem.source_meeting), (Invitation, Invitation.meeting)):
         busy |= {row[column._meta.name] for row in await table.select(column).where(column.is_in(meeting_ids))}
     started = await Meeting.select(Meeting.id).where(
-        Meeting.id.is_in(meeting_ids) & ((Meeting.live_status != "not_started") | Meeting.detached)
+        Meeting.id.is_in(meeting_ids) & ((Meeting.live_status != "not_started") | (Meeting.detached == True))  # noqa: E712
     )
     return busy | {row["id"] for row in started}
 
@@ -241,7 +242,7 @@ async def _split_series(series: dict, meeting: dict, team: dict, data: MeetingIn
         return await _rebuild_series(series, team, data, rule)
     last_day = (local(split_at, team["time_zone"]) - timedelta(days=1)).date()
     await Series.update({
-        Series.until: last_day, Series.count: None, Series.sequence: Series.sequence + 1,
+        Series.until: last_day, Series.occurrences: None, Series.sequence: Series.sequence + 1,
         Series.version: Series.version + 1, Series.updated_at: clock.now(),
     }).where(Series.id == series["id"])
     if rule.count:  # the remaining count carries over to the new series
@@ -278,7 +279,7 @@ async def _rebuild_series(series: dict, team: dict, data: MeetingInput, rule: Re
         Series.frequency: rule.frequency, Series.interval: rule.interval,
         Series.weekdays: ",".join(str(d) for d in rule.weekdays), Series.month_day: rule.month_day,
         Series.week_of_month: rule.week_of_month, Series.weekday: rule.weekday, Series.until: rule.until,
-        Series.count: rule.count, Series.location: data.location, Series.join_link: data.join_link,
+        Series.occurrences: rule.count, Series.location: data.location, Series.join_link: data.join_link,
         Series.description: data.description, Series.sequence: Series.sequence + 1,
         Series.version: Series.version + 1, Series.updated_at: clock.now(),
     }).where(Series.id == series["id"])
@@ -331,7 +332,7 @@ async def set_cancelled(access: MeetingAccess, cancelled: bool, version: str) ->
             Meeting.detached: access.meeting["series"] is not None,
             Meeting.sequence: Meeting.sequence + 1, Meeting.version: Meeting.version + 1,
             Meeting.updated_at: clock.now(),
-        }).where((Meeting.id == access.meeting["id"]) & (Meeting.version == int(version or 0))).returning(Meeting.id)
+        }).where((Meeting.id == access.meeting["id"]) & (Meeting.version == parse_version(version))).returning(Meeting.id)
         if not updated:
             raise Stale()
 
@@ -444,7 +445,7 @@ async def edit_item(access: MeetingAccess, item_id: int, data: ItemInput, versio
             AgendaItem.kind: data.kind, AgendaItem.title: _stored_title(data),
             AgendaItem.presenter: data.presenter_id, AgendaItem.planned_minutes: data.planned_minutes,
             AgendaItem.presenter_notes: data.presenter_notes, AgendaItem.version: item["version"] + 1,
-        }).where((AgendaItem.id == item_id) & (AgendaItem.version == int(version or 0))).returning(AgendaItem.id)
+        }).where((AgendaItem.id == item_id) & (AgendaItem.version == parse_version(version))).returning(AgendaItem.id)
         if not updated:
             raise Stale()
         await _bump(access.meeting["id"])

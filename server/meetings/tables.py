@@ -30,7 +30,7 @@ class Series(Table):
     week_of_month = Integer(null=True, default=None)
     weekday = Integer(null=True, default=None)
     until = Date(null=True, default=None)
-    count = Integer(null=True, default=None)
+    occurrences = Integer(null=True, default=None)  # "after N meetings" (not `count`: Table.count())
     location = Varchar(length=300, default="")
     join_link = Varchar(length=500, default="")
     description = Text(default="")

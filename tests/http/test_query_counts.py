@@ -46,3 +46,55 @@ async def test_the_chairs_roster_page_runs_a_handful_of_statements(client, demo,
     await log_in(client, CHAIR)
     count = await statements_for(client, count_queries, f"/teams/{demo.team('Community Collaborative')}/roster")
     assert count <= 7
+
+
+async def agenda_of(meeting_id: int, count: int, presenter: int) -> None:
+    from server.meetings.tables import AgendaItem, Decision
+
+    rows = await AgendaItem.insert(*[
+        AgendaItem(meeting=meeting_id, position=n, kind=["discussion", "action_item_review", "decision"][n % 3],
+                   title=f"Item {n}", presenter=presenter, planned_minutes=5, status="pending", version=1)
+        for n in range(count)
+    ]).returning(AgendaItem.id)
+    await Decision.insert(*[Decision(agenda_item=r["id"], text="Agreed", recorded_at=clock.now()) for r in rows])
+
+
+async def test_the_meeting_page_costs_the_same_with_5_and_60_agenda_items(client, demo, count_queries):
+    from tests.meetings_helpers import schedule
+
+    token = await log_in(client, CHAIR)
+    team_id = demo.team("Community Collaborative")
+    small = await schedule(client, token, team_id, title="Small")
+    large = await schedule(client, token, team_id, title="Large")
+    await agenda_of(small, 5, demo.people[CHAIR])
+    await agenda_of(large, 60, demo.people[CHAIR])
+    counts = {}
+    for meeting_id in (small, large):
+        for path in (f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/live",
+                     f"/meetings/{meeting_id}/live/panel"):
+            counts[(meeting_id, path.rsplit("/", 1)[-1])] = await statements_for(client, count_queries, path)
+    assert [counts[(small, p)] for p in (str(small), "live", "panel")] == \
+        [counts[(large, p)] for p in (str(large), "live", "panel")], counts
+    assert counts[(large, str(large))] <= 16, counts
+
+
+async def test_my_action_items_cost_the_same_with_5_and_500_items(client, demo, count_queries):
+    from server.actions.tables import ActionItem
+
+    await log_in(client, CHAIR)
+    now = clock.now()
+
+    async def add(count: int) -> None:
+        await ActionItem.insert(*[ActionItem(
+            team=demo.team("Community Collaborative"), title=f"Item {n}", owner=demo.people[CHAIR],
+            owner_agency=demo.agencies["JC"], status="open", created_by=demo.people[CHAIR],
+            created_at=now, updated_at=now, version=1) for n in range(count)])
+
+    await add(5)
+    paths = ["/actions", "/actions?show=agency&status=all", "/actions?show=created",
+             f"/teams/{demo.team('Community Collaborative')}/actions"]
+    few = [await statements_for(client, count_queries, path) for path in paths]
+    await add(495)
+    many = [await statements_for(client, count_queries, path) for path in paths]
+    assert few == many
+    assert max(many) <= 6

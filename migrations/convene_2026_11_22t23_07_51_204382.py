@@ -120,7 +120,7 @@ class Team(Table, tablename="team", schema=None):
     )
 
 
-ID = "2026-11-22T22:53:33:295906"
+ID = "2026-11-22T23:07:51:204382"
 VERSION = "1.38.0"
 DESCRIPTION = "True"
 
@@ -131,14 +131,11 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="MinutesRevision",
-        tablename="minutes_revision",
-        schema=None,
-        columns=None,
+        class_name="Series", tablename="series", schema=None, columns=None
     )
 
     manager.add_table(
-        class_name="Decision", tablename="decision", schema=None, columns=None
+        class_name="Minutes", tablename="minutes", schema=None, columns=None
     )
 
     manager.add_table(
@@ -146,10 +143,7 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="TemplateItem",
-        tablename="template_item",
-        schema=None,
-        columns=None,
+        class_name="Attendance", tablename="attendance", schema=None, columns=None
     )
 
     manager.add_table(
@@ -160,16 +154,15 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Attendance", tablename="attendance", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="Minutes", tablename="minutes", schema=None, columns=None
-    )
-
-    manager.add_table(
         class_name="AgendaItem",
         tablename="agenda_item",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="MinutesRevision",
+        tablename="minutes_revision",
         schema=None,
         columns=None,
     )
@@ -179,7 +172,7 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Series", tablename="series", schema=None, columns=None
+        class_name="Decision", tablename="decision", schema=None, columns=None
     )
 
     manager.add_table(
@@ -189,15 +182,22 @@ async def forwards():
         columns=None,
     )
 
+    manager.add_table(
+        class_name="TemplateItem",
+        tablename="template_item",
+        schema=None,
+        columns=None,
+    )
+
     manager.add_column(
-        table_class_name="MinutesRevision",
-        tablename="minutes_revision",
-        column_name="minutes",
-        db_column_name="minutes",
+        table_class_name="Series",
+        tablename="series",
+        column_name="team",
+        db_column_name="team",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Minutes,
+            "references": Team,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -214,8 +214,481 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="MinutesRevision",
-        tablename="minutes_revision",
+        table_class_name="Series",
+        tablename="series",
+        column_name="uid",
+        db_column_name="uid",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 80,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="title",
+        db_column_name="title",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="start_local",
+        db_column_name="start_local",
+        column_class_name="Timestamp",
+        column_class=Timestamp,
+        params={
+            "default": TimestampNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="duration_minutes",
+        db_column_name="duration_minutes",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="time_zone",
+        db_column_name="time_zone",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="frequency",
+        db_column_name="frequency",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="interval",
+        db_column_name="interval",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 1,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="weekdays",
+        db_column_name="weekdays",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="month_day",
+        db_column_name="month_day",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="week_of_month",
+        db_column_name="week_of_month",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="weekday",
+        db_column_name="weekday",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="until",
+        db_column_name="until",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="occurrences",
+        db_column_name="occurrences",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="location",
+        db_column_name="location",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 300,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="join_link",
+        db_column_name="join_link",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 500,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="description",
+        db_column_name="description",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="sequence",
+        db_column_name="sequence",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="version",
+        db_column_name="version",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 1,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Series",
+        tablename="series",
+        column_name="updated_at",
+        db_column_name="updated_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Minutes",
+        tablename="minutes",
+        column_name="meeting",
+        db_column_name="meeting",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Meeting,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": True,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Minutes",
+        tablename="minutes",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "draft",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Minutes",
+        tablename="minutes",
         column_name="body",
         db_column_name="body",
         column_class_name="Text",
@@ -235,36 +708,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="MinutesRevision",
-        tablename="minutes_revision",
-        column_name="status",
-        db_column_name="status",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="MinutesRevision",
-        tablename="minutes_revision",
-        column_name="edited_by",
-        db_column_name="edited_by",
+        table_class_name="Minutes",
+        tablename="minutes",
+        column_name="approved_at_meeting",
+        db_column_name="approved_at_meeting",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Person,
+            "references": Meeting,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -281,14 +732,35 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="MinutesRevision",
-        tablename="minutes_revision",
-        column_name="edited_at",
-        db_column_name="edited_at",
+        table_class_name="Minutes",
+        tablename="minutes",
+        column_name="approved_at",
+        db_column_name="approved_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
-            "default": TimestamptzNow(),
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Minutes",
+        tablename="minutes",
+        column_name="version",
+        db_column_name="version",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 1,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -302,79 +774,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Decision",
-        tablename="decision",
-        column_name="agenda_item",
-        db_column_name="agenda_item",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": AgendaItem,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Decision",
-        tablename="decision",
-        column_name="text",
-        db_column_name="text",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Decision",
-        tablename="decision",
-        column_name="recorded_by",
-        db_column_name="recorded_by",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Person,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Decision",
-        tablename="decision",
-        column_name="recorded_at",
-        db_column_name="recorded_at",
+        table_class_name="Minutes",
+        tablename="minutes",
+        column_name="updated_at",
+        db_column_name="updated_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -888,292 +1291,6 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="TemplateItem",
-        tablename="template_item",
-        column_name="team",
-        db_column_name="team",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Team,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="TemplateItem",
-        tablename="template_item",
-        column_name="position",
-        db_column_name="position",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="TemplateItem",
-        tablename="template_item",
-        column_name="kind",
-        db_column_name="kind",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 30,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="TemplateItem",
-        tablename="template_item",
-        column_name="title",
-        db_column_name="title",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="TemplateItem",
-        tablename="template_item",
-        column_name="planned_minutes",
-        db_column_name="planned_minutes",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 10,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ActionUpdate",
-        tablename="action_update",
-        column_name="action_item",
-        db_column_name="action_item",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": ActionItem,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ActionUpdate",
-        tablename="action_update",
-        column_name="author",
-        db_column_name="author",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Person,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ActionUpdate",
-        tablename="action_update",
-        column_name="at",
-        db_column_name="at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ActionUpdate",
-        tablename="action_update",
-        column_name="status_from",
-        db_column_name="status_from",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ActionUpdate",
-        tablename="action_update",
-        column_name="status_to",
-        db_column_name="status_to",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ActionUpdate",
-        tablename="action_update",
-        column_name="due_from",
-        db_column_name="due_from",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ActionUpdate",
-        tablename="action_update",
-        column_name="due_to",
-        db_column_name="due_to",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ActionUpdate",
-        tablename="action_update",
-        column_name="note",
-        db_column_name="note",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
         table_class_name="Attendance",
         tablename="attendance",
         column_name="meeting",
@@ -1355,20 +1472,20 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Minutes",
-        tablename="minutes",
-        column_name="meeting",
-        db_column_name="meeting",
+        table_class_name="ActionUpdate",
+        tablename="action_update",
+        column_name="action_item",
+        db_column_name="action_item",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Meeting,
+            "references": ActionItem,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
             "primary_key": False,
-            "unique": True,
+            "unique": False,
             "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -1379,19 +1496,21 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Minutes",
-        tablename="minutes",
-        column_name="status",
-        db_column_name="status",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="ActionUpdate",
+        tablename="action_update",
+        column_name="author",
+        db_column_name="author",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
         params={
-            "length": 20,
-            "default": "draft",
-            "null": False,
+            "references": Person,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
-            "index": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -1401,13 +1520,35 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Minutes",
-        tablename="minutes",
-        column_name="body",
-        db_column_name="body",
-        column_class_name="Text",
-        column_class=Text,
+        table_class_name="ActionUpdate",
+        tablename="action_update",
+        column_name="at",
+        db_column_name="at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ActionUpdate",
+        tablename="action_update",
+        column_name="status_from",
+        db_column_name="status_from",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -1422,21 +1563,19 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Minutes",
-        tablename="minutes",
-        column_name="approved_at_meeting",
-        db_column_name="approved_at_meeting",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="ActionUpdate",
+        tablename="action_update",
+        column_name="status_to",
+        db_column_name="status_to",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "references": Meeting,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
+            "length": 20,
+            "default": "",
+            "null": False,
             "primary_key": False,
             "unique": False,
-            "index": True,
+            "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -1446,12 +1585,12 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Minutes",
-        tablename="minutes",
-        column_name="approved_at",
-        db_column_name="approved_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="ActionUpdate",
+        tablename="action_update",
+        column_name="due_from",
+        db_column_name="due_from",
+        column_class_name="Date",
+        column_class=Date,
         params={
             "default": None,
             "null": True,
@@ -1467,15 +1606,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Minutes",
-        tablename="minutes",
-        column_name="version",
-        db_column_name="version",
-        column_class_name="Integer",
-        column_class=Integer,
+        table_class_name="ActionUpdate",
+        tablename="action_update",
+        column_name="due_to",
+        db_column_name="due_to",
+        column_class_name="Date",
+        column_class=Date,
         params={
-            "default": 1,
-            "null": False,
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -1488,14 +1627,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Minutes",
-        tablename="minutes",
-        column_name="updated_at",
-        db_column_name="updated_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="ActionUpdate",
+        tablename="action_update",
+        column_name="note",
+        db_column_name="note",
+        column_class_name="Text",
+        column_class=Text,
         params={
-            "default": TimestamptzNow(),
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1791,6 +1930,118 @@ async def forwards():
     )
 
     manager.add_column(
+        table_class_name="MinutesRevision",
+        tablename="minutes_revision",
+        column_name="minutes",
+        db_column_name="minutes",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Minutes,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="MinutesRevision",
+        tablename="minutes_revision",
+        column_name="body",
+        db_column_name="body",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="MinutesRevision",
+        tablename="minutes_revision",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="MinutesRevision",
+        tablename="minutes_revision",
+        column_name="edited_by",
+        db_column_name="edited_by",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Person,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="MinutesRevision",
+        tablename="minutes_revision",
+        column_name="edited_at",
+        db_column_name="edited_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
         table_class_name="Invitation",
         tablename="invitation",
         column_name="meeting",
@@ -1860,35 +2111,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="count",
-        db_column_name="count",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="team",
-        db_column_name="team",
+        table_class_name="Decision",
+        tablename="decision",
+        column_name="agenda_item",
+        db_column_name="agenda_item",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Team,
+            "references": AgendaItem,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -1905,311 +2135,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="uid",
-        db_column_name="uid",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 80,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="title",
-        db_column_name="title",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="start_local",
-        db_column_name="start_local",
-        column_class_name="Timestamp",
-        column_class=Timestamp,
-        params={
-            "default": TimestampNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="duration_minutes",
-        db_column_name="duration_minutes",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="time_zone",
-        db_column_name="time_zone",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="frequency",
-        db_column_name="frequency",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="interval",
-        db_column_name="interval",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 1,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="weekdays",
-        db_column_name="weekdays",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="month_day",
-        db_column_name="month_day",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="week_of_month",
-        db_column_name="week_of_month",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="weekday",
-        db_column_name="weekday",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="until",
-        db_column_name="until",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="location",
-        db_column_name="location",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 300,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="join_link",
-        db_column_name="join_link",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 500,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="description",
-        db_column_name="description",
+        table_class_name="Decision",
+        tablename="decision",
+        column_name="text",
+        db_column_name="text",
         column_class_name="Text",
         column_class=Text,
         params={
@@ -2227,18 +2156,21 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="sequence",
-        db_column_name="sequence",
-        column_class_name="Integer",
-        column_class=Integer,
+        table_class_name="Decision",
+        tablename="decision",
+        column_name="recorded_by",
+        db_column_name="recorded_by",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
         params={
-            "default": 0,
-            "null": False,
+            "references": Person,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
-            "index": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -2248,52 +2180,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="version",
-        db_column_name="version",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 1,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Series",
-        tablename="series",
-        column_name="updated_at",
-        db_column_name="updated_at",
+        table_class_name="Decision",
+        tablename="decision",
+        column_name="recorded_at",
+        db_column_name="recorded_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -2591,6 +2481,116 @@ async def forwards():
         column_class=Integer,
         params={
             "default": 1,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="TemplateItem",
+        tablename="template_item",
+        column_name="team",
+        db_column_name="team",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Team,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="TemplateItem",
+        tablename="template_item",
+        column_name="position",
+        db_column_name="position",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="TemplateItem",
+        tablename="template_item",
+        column_name="kind",
+        db_column_name="kind",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 30,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="TemplateItem",
+        tablename="template_item",
+        column_name="title",
+        db_column_name="title",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="TemplateItem",
+        tablename="template_item",
+        column_name="planned_minutes",
+        db_column_name="planned_minutes",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 10,
             "null": False,
             "primary_key": False,
             "unique": False,

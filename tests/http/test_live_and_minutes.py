@@ -1,0 +1,170 @@
+"""Running a meeting live (as the chair, and as a member watching) and the minutes that follow."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from server.meetings.tables import AgendaItem, Attendance, Meeting, Minutes, MinutesRevision
+from tests.conftest import CHAIR, SCHOOL, log_in, make_client, post_form
+from tests.meetings_helpers import NEW_YORK, schedule
+
+COLLABORATIVE = "Community Collaborative"
+
+
+async def meeting_with_items(client, token, demo, titles=("Welcome", "Housing gap", "Referral form")) -> int:
+    """A published meeting starting in an hour (so watching pages poll for changes)."""
+    soon = datetime.now(NEW_YORK) + timedelta(hours=1)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE), day=soon.date().isoformat(),
+                                start=soon.strftime("%H:%M"))
+    for title in titles:
+        response = await post_form(client, f"/meetings/{meeting_id}/items",
+                                   {"title": title, "kind": "discussion", "planned_minutes": "10"}, token)
+        assert response.status_code == 303
+    await post_form(client, f"/meetings/{meeting_id}/publish", {"published": "true"}, token)
+    return meeting_id
+
+
+def panel_version(html: str) -> int:
+    return int(re.search(r"/live/panel\?v=(\d+)", html).group(1))
+
+
+async def test_a_watching_member_sees_the_current_item_and_new_action_items_through_polling(app, client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await meeting_with_items(client, token, demo)
+    async with await make_client(app) as member:
+        await log_in(member, SCHOOL)
+        page = await member.get(f"/meetings/{meeting_id}")
+        version = panel_version(page.text)
+        unchanged = await member.get(f"/meetings/{meeting_id}/live/panel?v={version}", headers={"HX-Request": "true"})
+        assert unchanged.status_code == 204
+        await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+        await post_form(client, f"/meetings/{meeting_id}/live/next", {}, token)
+        changed = await member.get(f"/meetings/{meeting_id}/live/panel?v={version}", headers={"HX-Request": "true"})
+        assert changed.status_code == 200
+        assert "<html" not in changed.text
+        assert "Now:" in changed.text and "Housing gap" in changed.text
+        new_version = panel_version(changed.text)
+        await post_form(client, f"/meetings/{meeting_id}/actions", {
+            "title": "Map transportation options", "owner_id": demo.people[SCHOOL]}, token)
+        fresh = await member.get(f"/meetings/{meeting_id}/live/panel?v={new_version}", headers={"HX-Request": "true"})
+        assert "Map transportation options" in fresh.text
+
+
+async def test_the_server_records_when_each_item_actually_started_and_ended(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await meeting_with_items(client, token, demo)
+    await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+    await post_form(client, f"/meetings/{meeting_id}/live/next", {}, token)
+    items = await AgendaItem.select().where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.position)
+    assert [i["status"] for i in items] == ["done", "current", "pending"]
+    assert items[0]["started_at"] <= items[0]["ended_at"] <= items[1]["started_at"]
+    assert items[2]["started_at"] is None
+
+
+async def test_attendance_quorum_and_an_alternate_standing_in(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await meeting_with_items(client, token, demo)
+    await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+    page = await client.get(f"/meetings/{meeting_id}/live")
+    assert "No quorum yet" in page.text
+    samuel, beth = demo.people["samuel.okafor@maple.example"], demo.people["beth.lindqvist@maple.example"]
+    response = await post_form(client, f"/meetings/{meeting_id}/attendance",
+                               {"person_id": beth, "status": "present", "standing_in_for": samuel}, token)
+    assert response.status_code == 303
+    record = await Attendance.objects().where(Attendance.person == beth).first()
+    assert record.standing_in_for == samuel and record.arrived_at is not None
+    page = await client.get(f"/meetings/{meeting_id}/live")
+    assert "1 of 12 voting members here" in page.text
+    await post_form(client, f"/meetings/{meeting_id}/attendance",
+                    {"person_id": beth, "departed_status": "present", "departed": "true"}, token)
+    record = await Attendance.objects().where(Attendance.person == beth).first()
+    assert record.departed_at is not None and record.status == "present"
+    bad = await post_form(client, f"/meetings/{meeting_id}/attendance", {"person_id": "999999", "status": "present"}, token)
+    assert bad.status_code == 422
+
+
+async def test_ending_the_meeting_drafts_minutes_from_notes_decisions_and_actions(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await meeting_with_items(client, token, demo)
+    await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+    await post_form(client, f"/meetings/{meeting_id}/attendance",
+                    {"person_id": demo.people[CHAIR], "status": "present"}, token)
+    await post_form(client, f"/meetings/{meeting_id}/live/next", {}, token)
+    current = await Meeting.select(Meeting.current_item_id).where(Meeting.id == meeting_id).first()
+    item_id = current["current_item_id"]
+    await post_form(client, f"/meetings/{meeting_id}/items/{item_id}/notes",
+                    {"notes": "Two families waited over 30 days for housing."}, token)
+    await post_form(client, f"/meetings/{meeting_id}/items/{item_id}/decisions",
+                    {"text": "Ask MCAP to present at the next meeting."}, token)
+    await post_form(client, f"/meetings/{meeting_id}/actions",
+                    {"title": "Invite MCAP", "owner_id": demo.people[CHAIR], "item_id": item_id}, token)
+    response = await post_form(client, f"/meetings/{meeting_id}/live/end", {}, token)
+    assert response.headers["location"] == f"/meetings/{meeting_id}/minutes"
+    minutes = await client.get(f"/meetings/{meeting_id}/minutes")
+    assert "Two families waited over 30 days for housing." in minutes.text
+    assert "Decision: Ask MCAP to present at the next meeting." in minutes.text
+    assert "Action: Invite MCAP (Marcus Reyes)" in minutes.text
+    assert "Present: Marcus Reyes" in minutes.text
+
+
+async def test_minutes_move_through_circulation_and_approval_and_then_cannot_be_edited(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    earlier = await schedule(client, token, team_id, day="2026-01-13")
+    later = await schedule(client, token, team_id, day="2026-02-10")
+    page = await client.get(f"/meetings/{earlier}/minutes")
+    assert page.status_code == 200
+    record = await Minutes.objects().where(Minutes.meeting == earlier).first()
+    saved = await post_form(client, f"/meetings/{earlier}/minutes", {"body": "Corrected text.", "version": record.version}, token)
+    assert saved.status_code == 303
+    stale = await post_form(client, f"/meetings/{earlier}/minutes", {"body": "Lost edit", "version": record.version}, token)
+    assert stale.status_code == 409
+    record = await Minutes.objects().where(Minutes.meeting == earlier).first()
+    for status, extra in [("circulated", {}), ("approved", {"approved_at_meeting": later}), ("locked", {})]:
+        record = await Minutes.objects().where(Minutes.meeting == earlier).first()
+        moved = await post_form(client, f"/meetings/{earlier}/minutes/status",
+                                {"status": status, "version": record.version, **extra}, token)
+        assert moved.status_code == 303, (status, moved.text[:300])
+    record = await Minutes.objects().where(Minutes.meeting == earlier).first()
+    assert record.status == "locked" and record.approved_at_meeting == later and record.body == "Corrected text."
+    refused = await post_form(client, f"/meetings/{earlier}/minutes", {"body": "Rewrite", "version": record.version}, token)
+    assert refused.status_code == 409
+    revisions = await MinutesRevision.select(MinutesRevision.status, MinutesRevision.body).where(
+        MinutesRevision.minutes == record.id).order_by(MinutesRevision.id)
+    assert [r["status"] for r in revisions] == ["draft", "draft", "circulated", "approved", "locked"]
+    printed = await client.get(f"/meetings/{earlier}/minutes/print")
+    assert printed.status_code == 200 and "Corrected text." in printed.text
+
+
+async def test_members_do_not_see_draft_minutes(app, client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE), day="2026-01-13")
+    await client.get(f"/meetings/{meeting_id}/minutes")
+    async with await make_client(app) as member:
+        await log_in(member, SCHOOL)
+        assert (await member.get(f"/meetings/{meeting_id}/minutes")).status_code == 404
+        record = await Minutes.objects().where(Minutes.meeting == meeting_id).first()
+        await post_form(client, f"/meetings/{meeting_id}/minutes/status",
+                        {"status": "circulated", "version": record.version}, token)
+        assert (await member.get(f"/meetings/{meeting_id}/minutes")).status_code == 200
+
+
+async def test_agenda_items_move_by_keyboard_buttons_and_by_a_dragged_order(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await meeting_with_items(client, token, demo, titles=("A", "B", "C", "D"))
+    ids = [row["id"] for row in await AgendaItem.select(AgendaItem.id).where(
+        AgendaItem.meeting == meeting_id).order_by(AgendaItem.position)]
+    await post_form(client, f"/meetings/{meeting_id}/items/{ids[2]}/move", {"direction": "up"}, token)
+    titles = [r["title"] for r in await AgendaItem.select(AgendaItem.title).where(
+        AgendaItem.meeting == meeting_id).order_by(AgendaItem.position)]
+    assert titles == ["A", "C", "B", "D"]
+    response = await post_form(client, f"/meetings/{meeting_id}/items/order",
+                               {"order": ",".join(str(i) for i in [ids[3], ids[0], ids[1], ids[2]])}, token,
+                               headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200 and 'id="agenda"' in response.text
+    titles = [r["title"] for r in await AgendaItem.select(AgendaItem.title).where(
+        AgendaItem.meeting == meeting_id).order_by(AgendaItem.position)]
+    assert titles == ["D", "A", "B", "C"]
+    bad = await post_form(client, f"/meetings/{meeting_id}/items/order", {"order": f"{ids[0]},{ids[0]}"}, token)
+    assert bad.status_code == 422
