@@ -128,7 +128,8 @@ class MeetingController(Controller):
     path = "/meetings/{meeting_id:int}"
 
     async def _page(self, request: Request, found: MeetingAccess, *, errors=None, values=None,
-                    status_code: int = 200, block: str | None = None) -> Response:
+                    status_code: int = 200, block: str | tuple[str, ...] | None = None,
+                    oob: bool = False) -> Response:
         agenda = await service.agenda(found) if found.can_see_agenda else None
         context = {
             "m_": found.meeting, "team": found.team, "access": found, "agenda": agenda,
@@ -136,7 +137,7 @@ class MeetingController(Controller):
             "errors": errors or {}, "values": values or {"planned_minutes": "10", "kind": "discussion"},
             "kinds": policy.AGENDA_KINDS, "zone": found.team["time_zone"],
             "minutes": await minutes.get_minutes(found.meeting["id"]),
-            "now": clock.now(),
+            "now": clock.now(), "oob": oob,
         }
         if found.can_run:
             context.update({
@@ -335,7 +336,9 @@ class MeetingController(Controller):
         found = await meeting_access(request, meeting_id)
         if v is not None and v == found.meeting["live_version"]:
             return Response(b"", status_code=204, headers={"Cache-Control": "no-store"})
-        response = await self._page(request, found, block="live_panel")
+        # People watching (not running) the meeting also get the agenda, swapped out of band.
+        blocks = ("live_panel",) if found.can_run else ("live_panel", "agenda")
+        response = await self._page(request, found, block=blocks, oob=not found.can_run)
         response.headers["Cache-Control"] = "no-store"
         return response
 

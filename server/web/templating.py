@@ -95,11 +95,11 @@ def render(
     template_name: str,
     context: dict[str, Any] | None = None,
     *,
-    block: str | None = None,
+    block: str | tuple[str, ...] | None = None,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response[str]:
-    """The whole page, or only `block` of it when htmx asked for a fragment."""
+    """The whole page, or only `block` of it (or several blocks) when htmx asked for a fragment."""
     template = environment.get_template(template_name)
     values = {
         "request": request,
@@ -113,7 +113,8 @@ def render(
         # A block rendered alone skips the template's top-level {% import %}: supply the macros.
         values["m"] = environment.get_template("_macros.html").make_module(values)
         jinja_context = template.new_context(values)
-        body = "".join(template.blocks[block](jinja_context))
+        names = block if isinstance(block, tuple) else (block,)
+        body = "".join("".join(template.blocks[name](jinja_context)) for name in names)
     else:
         body = template.render(values)
     response_headers = {"Vary": "HX-Request", **(headers or {})}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from server.meetings.tables import AgendaItem, Attendance, Meeting, Minutes, MinutesRevision
+from server.meetings.tables import AgendaItem, Attendance, Meeting, Minutes, MinutesRevision, TemplateItem
 from tests.conftest import CHAIR, SCHOOL, log_in, make_client, post_form
 from tests.meetings_helpers import NEW_YORK, schedule
 
@@ -14,6 +14,7 @@ COLLABORATIVE = "Community Collaborative"
 
 async def meeting_with_items(client, token, demo, titles=("Welcome", "Housing gap", "Referral form")) -> int:
     """A published meeting starting in an hour (so watching pages poll for changes)."""
+    await TemplateItem.delete().where(TemplateItem.team == demo.team(COLLABORATIVE))  # only these items
     soon = datetime.now(NEW_YORK) + timedelta(hours=1)
     meeting_id = await schedule(client, token, demo.team(COLLABORATIVE), day=soon.date().isoformat(),
                                 start=soon.strftime("%H:%M"))
@@ -72,13 +73,13 @@ async def test_attendance_quorum_and_an_alternate_standing_in(client, demo):
     response = await post_form(client, f"/meetings/{meeting_id}/attendance",
                                {"person_id": beth, "status": "present", "standing_in_for": samuel}, token)
     assert response.status_code == 303
-    record = await Attendance.objects().where(Attendance.person == beth).first()
+    record = await Attendance.objects().where((Attendance.person == beth) & (Attendance.meeting == meeting_id)).first()
     assert record.standing_in_for == samuel and record.arrived_at is not None
     page = await client.get(f"/meetings/{meeting_id}/live")
     assert "1 of 12 voting members here" in page.text
     await post_form(client, f"/meetings/{meeting_id}/attendance",
                     {"person_id": beth, "departed_status": "present", "departed": "true"}, token)
-    record = await Attendance.objects().where(Attendance.person == beth).first()
+    record = await Attendance.objects().where((Attendance.person == beth) & (Attendance.meeting == meeting_id)).first()
     assert record.departed_at is not None and record.status == "present"
     bad = await post_form(client, f"/meetings/{meeting_id}/attendance", {"person_id": "999999", "status": "present"}, token)
     assert bad.status_code == 422

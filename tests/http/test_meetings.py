@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from server.meetings import recurrence
@@ -32,12 +33,16 @@ async def test_a_third_wednesday_series_keeps_its_local_time_and_matches_an_ical
 async def test_new_meetings_start_with_the_teams_standing_items(client, demo):
     token = await log_in(client, CHAIR)
     team_id = demo.team(COLLABORATIVE)
+    await TemplateItem.delete().where(TemplateItem.team == team_id)
     await TemplateItem.insert(
         TemplateItem(team=team_id, position=0, kind="standing", title="Welcome", planned_minutes=5),
         TemplateItem(team=team_id, position=1, kind="action_item_review", title="Action items", planned_minutes=10),
     )
     first = await schedule(client, token, team_id, frequency="weekly", ends="count", count="3")
-    items = await AgendaItem.select(AgendaItem.title, AgendaItem.meeting).order_by(AgendaItem.id)
+    series_id = (await Meeting.select(Meeting.series).where(Meeting.id == first).first())["series"]
+    ids = [m["id"] for m in await series_meetings(series_id)]
+    items = await AgendaItem.select(AgendaItem.title, AgendaItem.meeting).where(
+        AgendaItem.meeting.is_in(ids)).order_by(AgendaItem.id)
     assert len(items) == 6
     assert [i["title"] for i in items if i["meeting"] == first] == ["Welcome", "Action items"]
 
@@ -90,7 +95,8 @@ async def test_this_and_following_splits_the_series_in_two_that_each_match_their
     }, token)
     assert response.status_code == 303, response.text[:800]
     old = await Series.objects().where(Series.id == series_id).first()
-    new = await Series.objects().where(Series.id != series_id).first()
+    new = await Series.objects().order_by(Series.id, ascending=False).first()
+    assert new.id != series_id
     old_meetings, new_meetings = await series_meetings(series_id), await series_meetings(new.id)
     assert len(old_meetings) == 5 and len(new_meetings) == 7
     assert old_meetings[-1]["starts_at"] < new_meetings[0]["starts_at"]
@@ -150,5 +156,5 @@ async def test_a_case_review_item_never_shows_the_title_typed_for_it(client, dem
         "title": "Jane Doe, positive screen", "kind": "case_review", "planned_minutes": "15"}, token)
     page = await client.get(f"/meetings/{meeting_id}")
     assert "Jane Doe" not in page.text
-    assert "Case review (1)" in page.text
+    assert re.search(r"Case review \(\d+\)", page.text)
     assert not await AgendaItem.exists().where(AgendaItem.title.like("%Jane%"))
