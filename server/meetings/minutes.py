@@ -54,9 +54,10 @@ async def draft_text(access: MeetingAccess) -> str:
             ActionItem.source_meeting == meeting["id"]).order_by(ActionItem.id)
     start = local(meeting["starts_at"], zone)
     lines = [f"{meeting['title']} — {start:%Y-%m-%d %H:%M} ({zone})", ""]
+    remote = _("remote")
     attendees = [
-        row["person.name"] + (f" ({_('remote')})" if row["status"] == "remote" else "")
-        + (f" — {_('for %(name)s', name=row['standing_in_for.name'])}" if row["standing_in_for.name"] else "")
+        row["person.name"] + (f" ({remote})" if row["status"] == "remote" else "")
+        + (" — " + _("for %(name)s", name=row["standing_in_for.name"]) if row["standing_in_for.name"] else "")
         for row in present
     ]
     lines.append(_("Present:") + " " + (", ".join(attendees) or "—"))
@@ -75,7 +76,7 @@ async def draft_text(access: MeetingAccess) -> str:
                 lines.append(_("Decision:") + " " + decision["text"])
         for action in actions:
             if action["source_item"] == item["id"]:
-                due = f", {_('due %(date)s', date=action['due_on'].isoformat())}" if action["due_on"] else ""
+                due = ", " + _("due %(date)s", date=action["due_on"].isoformat()) if action["due_on"] else ""
                 owner = action["owner.name"] or "—"
                 lines.append(_("Action:") + f" {action['title']} ({owner}{due})")
     return "\n".join(lines).strip() + "\n"

@@ -93,25 +93,25 @@ def until_in_utc(until: date, time_zone: str) -> datetime:
 def describe(recurrence: Recurrence | None, translate=lambda s: s) -> str:
     """"Every third Wednesday of the month" and the like, for people."""
     if recurrence is None:
-        return translate("Does not repeat")
+        return translate(N_("Does not repeat"))
     if recurrence.frequency == "weekly":
         days = ", ".join(translate(WEEKDAYS[d]) for d in recurrence.weekdays)
-        text = (translate("Every week on %(days)s") if recurrence.interval == 1
-                else translate("Every %(n)s weeks on %(days)s")) % {"days": days, "n": recurrence.interval}
+        text = (translate(N_("Every week on %(days)s")) if recurrence.interval == 1
+                else translate(N_("Every %(n)s weeks on %(days)s"))) % {"days": days, "n": recurrence.interval}
     elif recurrence.frequency == "monthly_date":
-        text = (translate("Monthly on day %(day)s") if recurrence.interval == 1
-                else translate("Every %(n)s months on day %(day)s")) % {"day": recurrence.month_day, "n": recurrence.interval}
+        text = (translate(N_("Monthly on day %(day)s")) if recurrence.interval == 1
+                else translate(N_("Every %(n)s months on day %(day)s"))) % {"day": recurrence.month_day, "n": recurrence.interval}
     else:
-        text = translate("Monthly on the %(ordinal)s %(weekday)s") % {
+        text = translate(N_("Monthly on the %(ordinal)s %(weekday)s")) % {
             "ordinal": translate(ORDINALS[recurrence.week_of_month or 1]),
             "weekday": translate(WEEKDAYS[recurrence.weekday or 0]),
         }
         if recurrence.interval > 1:
-            text += " " + translate("(every %(n)s months)") % {"n": recurrence.interval}
+            text += " " + translate(N_("(every %(n)s months)")) % {"n": recurrence.interval}
     if recurrence.count:
-        text += ", " + translate("%(count)s times") % {"count": recurrence.count}
+        text += ", " + translate(N_("%(count)s times")) % {"count": recurrence.count}
     elif recurrence.until:
-        text += ", " + translate("until %(date)s") % {"date": recurrence.until.isoformat()}
+        text += ", " + translate(N_("until %(date)s")) % {"date": recurrence.until.isoformat()}
     return text
 
 
@@ -142,7 +142,7 @@ def parse(form: dict[str, str], start: date | None) -> tuple[Recurrence | None, 
     else:
         week_of_month = _small_int(form.get("week_of_month", ""), -1, 4)
         if week_of_month in (None, 0):
-            errors["week_of_month"] = N_("Choose first, second, third, fourth or last.")
+            errors["week_of_month"] = N_("Choose the first, second, third, fourth or last week of the month.")
         weekday = _small_int(form.get("weekday", "") or (str(start.weekday()) if start else ""), 0, 6)
         if weekday is None:
             errors["weekday"] = N_("Choose the day of the week.")

@@ -76,7 +76,7 @@ async def test_attendance_quorum_and_an_alternate_standing_in(client, demo):
     record = await Attendance.objects().where((Attendance.person == beth) & (Attendance.meeting == meeting_id)).first()
     assert record.standing_in_for == samuel and record.arrived_at is not None
     page = await client.get(f"/meetings/{meeting_id}/live")
-    assert "1 of 12 voting members here" in page.text
+    assert "1 of 12 voting members present or remote" in page.text
     await post_form(client, f"/meetings/{meeting_id}/attendance",
                     {"person_id": beth, "departed_status": "present", "departed": "true"}, token)
     record = await Attendance.objects().where((Attendance.person == beth) & (Attendance.meeting == meeting_id)).first()
