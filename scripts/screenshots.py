@@ -5,12 +5,17 @@
 Serves the app from a scratch SQLite database (migrated, demo county loaded) on a free port,
 drives Debian's Chromium (CONVENE_CHROMIUM overrides /usr/bin/chromium) and writes PNGs named
 <language>-<viewport>-<page>.png. Nothing outside the scratch directory and --out is touched.
+Each page is also checked for sideways scrolling (WCAG 1.4.10 reflow, which matters on the
+phone-sized shots), for console errors (the CSP stays on: a blocked inline style shows up) and
+5xx answers, and, when axe-core is installed, with axe at every impact level; any finding is
+listed at the end and makes the exit status 1. The PNGs still need a human look.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -30,7 +35,11 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update",
 ]
-DEMO_PASSWORD = "maple-demo-2026"  # server/demo.py; kept here so the script imports no app code
+# Read from server/demo.py rather than imported: importing app code would read this process's
+# environment as the app's configuration.
+DEMO_PASSWORD = re.search(
+    r'^DEMO_PASSWORD = "([^"]+)"', (ROOT / "server" / "demo.py").read_text(), re.MULTILINE
+).group(1)
 CHAIR, ADMIN = "chair@maple.example", "admin@maple.example"
 COLLABORATIVE = "Maple County Community Collaborative"
 HOUSING_AGENCY = "Maple Community Action Partnership (Housing)"
@@ -80,18 +89,40 @@ def serve(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     sys.exit(f"convene serve did not start; see {SCRATCH / 'server.log'}")
 
 
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # `npm ci`; skipped when missing
+AXE_RUN = """async () => (await axe.run(document, {
+  runOnly: {
+    type: 'tag',
+    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+  },
+  resultTypes: ['violations'],
+})).violations.map(v => ({
+  id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => ({target: n.target})),
+}))"""
+
 # A page that scrolls sideways fails WCAG 1.4.10 (reflow) on a phone: name the widest culprits.
 OVERFLOW_JS = """() => {
   const width = document.documentElement.clientWidth;
   if (document.documentElement.scrollWidth <= width) return null;
+  const scrolledInside = el => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return true;
+    }
+    return false;
+  };
   const culprits = [...document.querySelectorAll('main *, header *, footer *')]
     .filter(el => el.getBoundingClientRect().right > width + 1)
+    .filter(el => !scrolledInside(el))
     .filter(el => !el.parentElement || el.parentElement.getBoundingClientRect().right <= width + 1)
     .slice(0, 5)
-    .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') +
-                ' (' + Math.round(el.getBoundingClientRect().right) + 'px)');
-  return `page is ${document.documentElement.scrollWidth}px in a ${width}px window; ${culprits.join(', ')}`;
+    .map(el => {
+      const classes = typeof el.className === 'string' && el.className
+        ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+      const right = Math.round(el.getBoundingClientRect().right);
+      return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${classes} (${right}px)`;
+    });
+  const page = document.documentElement.scrollWidth;
+  return `page is ${page}px in a ${width}px window; ${culprits.join(', ')}`;
 }"""
 
 
@@ -109,14 +140,45 @@ class Shooter:
         print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
         overflow = page.evaluate(OVERFLOW_JS)
         if overflow:
-            self.problems.append(f"{name}: {overflow}")
+            self.problems.append(f"{name}: sideways scrolling: {overflow}")
             print(f"    WIDER THAN THE WINDOW: {overflow}")
+        for problem in getattr(page, "convene_problems", []):
+            self.problems.append(f"{name}: {problem}")
+            print(f"    {problem}")
+        page.convene_problems = []
+        if AXE_JS.is_file():
+            if not page.evaluate("typeof window.axe !== 'undefined'"):
+                page.evaluate(AXE_JS.read_text())  # not subject to the page's CSP
+            for violation in page.evaluate(AXE_RUN):
+                targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
+                impact, rule = violation["impact"], violation["id"]
+                problem = f"axe [{impact}] {rule}: {violation['help']} at {targets}"
+                self.problems.append(f"{name}: {problem}")
+                print(f"    {problem}")
 
     def visit(self, page: Page, path: str, name: str) -> None:
         response = page.goto(path)
         if response is None or response.status >= 400:
             sys.exit(f"GET {path} answered {response and response.status}")
         self.shot(page, name)
+
+
+def watch(page: Page) -> None:
+    """Console errors (CSP refusals among them) and 5xx answers, listed with the next shot."""
+    page.convene_problems = []
+
+    def on_console(message) -> None:
+        # Chrome logs 4xx answers as console errors; the 422 form shot wants one.
+        if message.type == "error" and "status of 4" not in message.text:
+            page.convene_problems.append(f"console error: {message.text}")
+
+    def on_response(response) -> None:
+        if response.status >= 500:
+            page.convene_problems.append(f"{response.status} from {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page.convene_problems.append(f"JavaScript error: {error}"))
+    page.on("response", on_response)
 
 
 def log_in(page: Page, email: str) -> None:
@@ -146,6 +208,7 @@ def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> N
         prefix = f"{language}-{viewport_name}"
         print(f"{prefix}:")
         context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
+        context.on("page", watch)
         page = context.new_page()
         shooter.visit(page, "/login", f"{prefix}-login")
 
@@ -174,6 +237,7 @@ def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> N
         context.close()
 
         context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
+        context.on("page", watch)
         page = context.new_page()
         log_in(page, ADMIN)
         choose_language(page, language)
@@ -197,7 +261,8 @@ def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> N
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "screenshots")
-    parser.add_argument("--keep-db", action="store_true", help="reuse the scratch database as it is")
+    parser.add_argument("--keep-db", action="store_true",
+                        help="reuse the scratch database as it is")
     args = parser.parse_args()
 
     if not args.keep_db and SCRATCH.exists():
@@ -222,8 +287,10 @@ def main() -> int:
         process.terminate()
         process.wait(timeout=10)
     print(f"{len(shooter.taken)} screenshots in {args.out}")
+    if not AXE_JS.is_file():
+        print("axe-core is not installed (`npm ci`): pages were not checked with axe")
     for problem in shooter.problems:
-        print(f"sideways scrolling: {problem}")
+        print(f"PROBLEM {problem}")
     return 1 if shooter.problems else 0
 
 

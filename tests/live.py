@@ -6,9 +6,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -30,17 +32,18 @@ def running_server(workers: int = 1, extra_env: dict[str, str] | None = None) ->
         "CONVENE_DB_POOL_SIZE": "4",
         **(extra_env or {}),
     }
+    # The log goes to a file: a pipe nobody reads fills up and freezes a busy server.
+    log = tempfile.NamedTemporaryFile(prefix="convene-serve-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"convene serve exited early:\n{output}")
+                raise RuntimeError(f"convene serve exited early:\n{Path(log.name).read_text()}")
             try:
                 if httpx.get(f"{base_url}/login", timeout=1).status_code == 200:
                     break
@@ -57,3 +60,5 @@ def running_server(workers: int = 1, extra_env: dict[str, str] | None = None) ->
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
+        Path(log.name).unlink(missing_ok=True)

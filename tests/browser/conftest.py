@@ -4,6 +4,11 @@ driven by Playwright's async API, and axe-core run on every page a test visits.
 The server process shares the test database (tests/conftest.py set DATABASE_URL before
 this file is imported), so `clean_database` and `demo` prepare what the browser sees.
 
+Pages keep the app's Content-Security-Policy: axe is injected through Playwright's evaluate
+(DevTools evaluation is exempt from CSP), so an inline style or script that the policy
+blocks shows up as a console error, and any console error, uncaught JavaScript error or
+5xx response fails the test at the next check.
+
 Requirements: Chromium (`apt-get install -y chromium`, or CONVENE_CHROMIUM=/path) and
 axe-core (`npm ci` at the repository root). Without them the browser tests are skipped,
 except under CI=true, where they fail.
@@ -13,12 +18,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -39,7 +46,31 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 FAILING_IMPACTS = {"serious", "critical"}
 SERVER_START_SECONDS = 30
+SERVER_LOG = WORK_DIR / "live-server.log"
+FAILURE_SCREENSHOTS = ROOT / "test-artifacts" / "browser-failures"
+# Chrome logs every 4xx answer as a console error; a 422 form or a 403 can be what a test wants.
+EXPECTED_CONSOLE = re.compile(
+    r"^Failed to load resource: the server responded with a status of 4\d\d"
+)
 
+
+def pytest_collection_modifyitems(items) -> None:
+    """Everything under tests/browser is a browser test, marked or not (`-m "not browser"`)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_test_failed = report.failed
+    return report
+
+
+# -- requirements ---------------------------------------------------------------------------
 
 def missing_requirements() -> list[str]:
     """What the browser tests need and this machine lacks, each with how to install it."""
@@ -67,27 +98,38 @@ def browser_requirements() -> None:
     pytest.skip(message)
 
 
+# -- the server -----------------------------------------------------------------------------
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start_server(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
-    """Starts `convene serve` on a free port and waits until it answers; returns (process, base URL)."""
+def server_log_tail(characters: int = 4000) -> str:
+    try:
+        return SERVER_LOG.read_text(errors="replace")[-characters:]
+    except FileNotFoundError:
+        return "(no server log)"
+
+
+def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """Starts `convene serve` on a free port and waits until it answers: (process, base URL)."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {**env, "CONVENE_BASE_URL": base_url, "PYTHONUNBUFFERED": "1"}
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    log.close()
+    with SERVER_LOG.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve",
+             "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + SERVER_START_SECONDS
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"convene serve exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"convene serve exited with {process.returncode}:\n{server_log_tail()}"
+            )
         try:
             with urllib.request.urlopen(f"{base_url}/login", timeout=2) as response:
                 if response.status == 200:
@@ -96,8 +138,9 @@ def start_server(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen,
             pass
         if time.monotonic() > deadline:
             stop_server(process)
-            raise RuntimeError(f"convene serve did not answer within {SERVER_START_SECONDS}s:\n"
-                               f"{log_path.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"convene serve did not answer within {SERVER_START_SECONDS}s:\n{server_log_tail()}"
+            )
         time.sleep(0.1)
 
 
@@ -114,12 +157,14 @@ def stop_server(process: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def live_server(browser_requirements) -> str:
     """The base URL of the real app, served from the test database for the whole session."""
-    process, base_url = start_server(dict(os.environ), WORK_DIR / "live-server.log")
+    process, base_url = start_server(dict(os.environ))
     try:
         yield base_url
     finally:
         stop_server(process)
 
+
+# -- the browser ----------------------------------------------------------------------------
 
 @pytest.fixture
 async def browser(browser_requirements):
@@ -135,26 +180,66 @@ async def browser(browser_requirements):
 
 
 @pytest.fixture
-async def page(browser, live_server):
-    """A page in its own browser context (own cookies), English, CSP bypassed so axe can be injected."""
-    context = await new_context(browser, live_server)
-    page = await context.new_page()
-    yield page
-    await context.close()
+async def page(browser, live_server, request):
+    """A page in its own browser context (own cookies), in English, on a desktop-sized window.
 
-
-async def new_context(browser, base_url: str, locale: str = "en-US"):
+    Other tabs a test opens with `page.context.new_page()` are watched the same way.
+    """
     context = await browser.new_context(
-        base_url=base_url, bypass_csp=True, locale=locale, viewport={"width": 1280, "height": 900},
+        base_url=live_server, locale="en-US", viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(10_000)
-    return context
+    context.on("page", watch)
+    page = await context.new_page()
+    yield page
+    if getattr(request.node, "browser_test_failed", False):
+        FAILURE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        await page.screenshot(path=str(FAILURE_SCREENSHOTS / f"{name}.png"), full_page=True)
+        print(f"screenshot of the failing page: {FAILURE_SCREENSHOTS / name}.png\n"
+              f"server log (end):\n{server_log_tail()}")
+        await context.close()
+        return
+    leftover = [problem for tab in context.pages for problem in tab.convene_problems]
+    await context.close()
+    if leftover:
+        pytest.fail("the browser reported problems after the last check:\n" + "\n".join(leftover),
+                    pytrace=False)
+
+
+def watch(page) -> None:
+    """Collects console errors, uncaught JavaScript errors and 5xx answers for `check_page`."""
+    problems: list[str] = []
+    page.convene_problems = problems
+
+    def on_console(message) -> None:
+        if message.type == "error" and not EXPECTED_CONSOLE.match(message.text):
+            problems.append(f"console error: {message.text}")
+
+    def on_response(response) -> None:
+        if response.status >= 500:
+            problems.append(f"{response.status} from {response.request.method} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    page.on("response", on_response)
+
+
+def check_page(page, where: str) -> None:
+    """Fails the test with whatever the browser reported since the last check."""
+    problems = list(page.convene_problems)
+    page.convene_problems.clear()
+    if problems:
+        pytest.fail(f"the browser reported problems on {where}:\n" + "\n".join(problems)
+                    + f"\nserver log (end):\n{server_log_tail()}", pytrace=False)
 
 
 # -- axe ------------------------------------------------------------------------------------
 
 AXE_RUN = """async (tags) => {
-  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  const results = await axe.run(document, {
+    runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
+  });
   return results.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
     nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary})),
@@ -162,10 +247,16 @@ AXE_RUN = """async (tags) => {
 }"""
 
 
+@cache
+def axe_source() -> str:
+    return AXE_JS.read_text()
+
+
 def describe_violations(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
-        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+        impact, rule = violation["impact"], violation["id"]
+        lines.append(f"[{impact}] {rule}: {violation['help']} ({violation['helpUrl']})")
         for node in violation["nodes"]:
             lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:200]}")
             for summary_line in (node["summary"] or "").splitlines():
@@ -174,14 +265,16 @@ def describe_violations(violations: list[dict]) -> str:
 
 
 async def axe_check(page, where: str = "") -> list[dict]:
-    """Runs axe on the page as it is now; fails the test on any serious or critical violation.
+    """Runs axe on the page as it is now; fails the test on any serious or critical violation,
+    and on any console error, JavaScript error or 5xx answer the page has had.
 
-    Minor and moderate findings are printed (shown with -s or on failure), not failed on.
+    Minor and moderate findings are printed (shown with -s, or with the failure), not failed on.
     """
-    if not await page.evaluate("typeof window.axe !== 'undefined'"):
-        await page.add_script_tag(path=str(AXE_JS))
-    violations = await page.evaluate(AXE_RUN, AXE_TAGS)
     label = where or page.url
+    check_page(page, label)
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        await page.evaluate(axe_source())
+    violations = await page.evaluate(AXE_RUN, AXE_TAGS)
     failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
     others = [v for v in violations if v["impact"] not in FAILING_IMPACTS]
     if others:
@@ -192,19 +285,15 @@ async def axe_check(page, where: str = "") -> list[dict]:
     return violations
 
 
+# -- steps a person takes -------------------------------------------------------------------
+
 async def visit(page, path: str):
     """Navigates to `path` (relative to the live server), expects a page, then runs axe on it."""
     response = await page.goto(path)
-    assert response is not None and response.status < 400, f"GET {path} answered {response and response.status}"
+    assert response is not None, f"GET {path} did not load a page"
+    assert response.status < 400, f"GET {path} answered {response.status}\n{server_log_tail()}"
     await axe_check(page, f"GET {path}")
     return response
-
-
-async def settle(page) -> None:
-    """Waits until htmx has no request in flight and has finished swapping."""
-    await page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
 
 
 async def follow(page, link):
@@ -213,13 +302,22 @@ async def follow(page, link):
         await link.click()
     response = await navigation.value
     assert response is not None, f"clicking {link} changed the address without loading a page"
-    assert response.status < 400, f"{response.url} answered {response.status}"
+    assert response.status < 400, f"{response.url} answered {response.status}\n{server_log_tail()}"
     await axe_check(page, f"GET {response.url}")
     return response
 
 
+async def settle(page) -> None:
+    """Waits until htmx has no request in flight and has finished swapping.
+
+    (A locator, not wait_for_function: that evaluates a string in the page, which the CSP
+    forbids without 'unsafe-eval'.)
+    """
+    await expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+
+
 async def log_in(page, email: str = CHAIR, password: str = PASSWORD) -> None:
-    """Logs in through the login form, in whatever language it is shown, and lands on the home page."""
+    """Logs in through the login form, in whatever language it is shown; lands on the home page."""
     await visit(page, "/login")
     form = page.locator("#login-form")
     await form.locator("#email").fill(email)

@@ -14,6 +14,10 @@ pytestmark = pytest.mark.browser
 
 COLLABORATIVE = "Maple County Community Collaborative"
 HOUSING_AGENCY = "Maple Community Action Partnership (Housing)"
+COUNCIL = "Maple County Family and Children First Council"
+ADDED = "The member is added to the roster."
+ENDED = "The membership has ended; it stays in the roster's history."
+CHANGED = "The membership is changed; the earlier one is kept in the history."
 
 
 def seat(page, name: str):
@@ -32,7 +36,9 @@ async def current_count(page) -> int:
     return int(re.search(r"\((\d+)\)", heading).group(1))
 
 
-async def test_chair_adds_a_member_ends_another_changes_a_role_and_sees_roster_and_coverage_change(page, demo):
+async def test_chair_adds_a_member_ends_another_changes_a_role_and_sees_roster_and_coverage_change(
+    page, demo
+):
     await log_in(page, CHAIR)
     await expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Marcus Reyes")
     await axe_check(page, "home after login")
@@ -55,9 +61,10 @@ async def test_chair_adds_a_member_ends_another_changes_a_role_and_sees_roster_a
     await form.get_by_label("Agency represented").select_option(label=HOUSING_AGENCY)
     await form.get_by_label("Role").select_option(label="Member")
     await form.get_by_role("button", name="Add to roster").click()
-    await expect(page.get_by_text("The member is added to the roster.")).to_be_visible()
+    await expect(page.get_by_text(ADDED)).to_be_visible()
     await expect(seat(page, "Derek Shaw")).to_have_count(1)
-    await expect(page.get_by_role("heading", name=re.compile(re.escape(HOUSING_AGENCY)))).to_be_visible()
+    housing_group = page.get_by_role("heading", name=re.compile(re.escape(HOUSING_AGENCY)))
+    await expect(housing_group).to_be_visible()
     await expect(coverage).not_to_contain_text("Housing")
     assert await current_count(page) == before + 1
     await axe_check(page, "roster after adding a member")
@@ -70,8 +77,9 @@ async def test_chair_adds_a_member_ends_another_changes_a_role_and_sees_roster_a
         await dialog.accept()
 
     page.once("dialog", accept)
-    await seat(page, "Olivia Grant").get_by_role("button", name="End membership of Olivia Grant").click()
-    await expect(page.get_by_text("The membership has ended; it stays in the roster's history.")).to_be_visible()
+    olivia = seat(page, "Olivia Grant")
+    await olivia.get_by_role("button", name="End membership of Olivia Grant").click()
+    await expect(page.get_by_text(ENDED)).to_be_visible()
     assert dialogs == ["End the membership of Olivia Grant today?"]
     await expect(seat(page, "Olivia Grant")).to_have_count(0)
     await expect(past_row(page, "Olivia Grant")).to_have_count(1)
@@ -89,14 +97,16 @@ async def test_chair_adds_a_member_ends_another_changes_a_role_and_sees_roster_a
     await axe_check(page, "roster with a seat being changed")
     await editing.get_by_label("Role").select_option(label="Co-chair")
     await editing.get_by_role("button", name="Save change").click()
-    await expect(page.get_by_text("The membership is changed; the earlier one is kept in the history.")).to_be_visible()
+    await expect(page.get_by_text(CHANGED)).to_be_visible()
     await expect(seat(page, "Angela Brooks").locator(".badge")).to_have_text("Co-chair")
     await expect(past_row(page, "Angela Brooks")).to_contain_text("Member")
     assert await current_count(page) == before
     await axe_check(page, "roster after changing a role")
 
 
-async def test_chair_adding_someone_already_added_in_another_tab_sees_the_problem_in_place(page, demo):
+async def test_chair_adding_someone_already_added_in_another_tab_sees_the_problem_in_place(
+    page, demo
+):
     await log_in(page, CHAIR)
     await follow(page, page.get_by_role("link", name=COLLABORATIVE))
     await follow(page, page.get_by_role("link", name="View and manage the roster"))
@@ -106,19 +116,21 @@ async def test_chair_adding_someone_already_added_in_another_tab_sees_the_proble
     await visit(other_tab, page.url)
     other_form = other_tab.locator("#add-member-form")
     await other_form.get_by_label("Person").select_option(label="Hannah Kim")
-    await other_form.get_by_label("Agency represented").select_option(label="Maple County Family and Children First Council")
+    await other_form.get_by_label("Agency represented").select_option(label=COUNCIL)
     await other_form.get_by_label("Role").select_option(label="Member")
     await other_form.get_by_role("button", name="Add to roster").click()
-    await expect(other_tab.get_by_text("The member is added to the roster.")).to_be_visible()
+    await expect(other_tab.get_by_text(ADDED)).to_be_visible()
+    await axe_check(other_tab, "roster in the other tab after adding")
     await other_tab.close()
 
     # This tab still offers Hannah Kim; the server refuses and the form comes back with the reason.
     form = page.locator("#add-member-form")
     await form.get_by_label("Person").select_option(label="Hannah Kim")
-    await form.get_by_label("Agency represented").select_option(label="Maple County Family and Children First Council")
+    await form.get_by_label("Agency represented").select_option(label=COUNCIL)
     await form.get_by_label("Role").select_option(label="Guest")
     await form.get_by_role("button", name="Add to roster").click()
-    await expect(form.get_by_role("alert")).to_contain_text("This person already has a seat on the team.")
+    problem = "This person already has a seat on the team."
+    await expect(form.get_by_role("alert")).to_contain_text(problem)
     await expect(form.get_by_label("Role")).to_have_value("guest")
     await settle(page)
     await axe_check(page, "add-member form with a problem")
