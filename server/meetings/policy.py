@@ -110,16 +110,6 @@ def quorum(kind: str, value: int, voting_ids: set[int], attending: dict[int, int
     return Quorum(needed=max(needed, 1) if voting_ids else 0, present=len(counted), voting=len(voting_ids))
 
 
-def validate_quorum(form: dict[str, str]) -> tuple[tuple[str, int] | None, dict[str, str]]:
-    kind = form.get("quorum_kind", "")
-    raw = str(form.get("quorum_value", "")).strip()
-    if kind not in {"share", "count"}:
-        return None, {"quorum_kind": N_("Choose a share of members or a number of members.")}
-    if not raw.isdigit() or not (1 <= int(raw) <= (100 if kind == "share" else 500)):
-        return None, {"quorum_value": N_("Enter a percentage from 1 to 100, or a number of members.")}
-    return (kind, int(raw)), {}
-
-
 # Forms.
 
 

@@ -88,6 +88,14 @@ class TeamInput:
     time_zone: str
     description: str
     is_public: bool
+    quorum_kind: str = "share"
+    quorum_value: int = 50
+
+
+QUORUM_KINDS = {
+    "share": N_("A share of the voting members (percent)"),
+    "count": N_("A number of voting members"),
+}
 
 
 def validate_team(form: dict[str, str]) -> tuple[TeamInput | None, dict[str, str]]:
@@ -106,9 +114,16 @@ def validate_team(form: dict[str, str]) -> tuple[TeamInput | None, dict[str, str
     description = str(form.get("description", "")).strip()
     if len(description) > 4000:
         errors["description"] = N_("This is too long.")
+    quorum_kind = form.get("quorum_kind", "share") or "share"
+    raw_quorum = str(form.get("quorum_value", "50")).strip() or "50"
+    if quorum_kind not in QUORUM_KINDS:
+        errors["quorum_kind"] = N_("Choose how quorum is counted.")
+    elif not raw_quorum.isdigit() or not 1 <= int(raw_quorum) <= (100 if quorum_kind == "share" else 500):
+        errors["quorum_value"] = N_("Enter a percentage from 1 to 100, or a number of members.")
     if errors:
         return None, errors
-    return TeamInput(name, kind, area, time_zone, description, checked(form, "is_public")), {}
+    return TeamInput(name, kind, area, time_zone, description, checked(form, "is_public"),
+                     quorum_kind, int(raw_quorum)), {}
 
 
 def valid_time_zone(name: str) -> bool:

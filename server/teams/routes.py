@@ -42,7 +42,8 @@ class TeamController(Controller):
     @get("/new", guards=[admin_required])
     async def new_team(self, request: Request) -> Response:
         return render(request, "teams/form.html", {
-            "team": None, "values": {"time_zone": "America/New_York"}, "errors": {},
+            "team": None, "values": {"time_zone": "America/New_York", "quorum_kind": "share", "quorum_value": "50"},
+            "errors": {},
             "time_zones": policy.COMMON_TIME_ZONES,
         })
 
@@ -71,7 +72,7 @@ class TeamController(Controller):
         team = await service.get_team(team_id)
         if team is None:
             raise NotFoundException()
-        values = {**team, "is_public": "on" if team["is_public"] else ""}
+        values = {**team, "is_public": "on" if team["is_public"] else "", "quorum_value": str(team["quorum_value"])}
         return render(request, "teams/form.html", {
             "team": team, "values": values, "errors": {}, "time_zones": policy.COMMON_TIME_ZONES,
         })

@@ -92,7 +92,8 @@ async def save_team(data: TeamInput, team_id: int | None = None) -> int:
     values = {
         Team.name: data.name, Team.kind: data.kind, Team.area: data.area,
         Team.time_zone: data.time_zone, Team.description: data.description,
-        Team.is_public: data.is_public, Team.updated_at: now,
+        Team.is_public: data.is_public, Team.quorum_kind: data.quorum_kind,
+        Team.quorum_value: data.quorum_value, Team.updated_at: now,
     }
     async with writing():
         if team_id is None:

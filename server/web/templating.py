@@ -18,7 +18,7 @@ from server.agencies.policy import SECTORS
 from server.config import ROOT, settings
 from server.meetings import recurrence
 from server.meetings.policy import AGENDA_KINDS, ATTENDANCE, MINUTES_STATES
-from server.teams.policy import KINDS, ROLES
+from server.teams.policy import KINDS, QUORUM_KINDS, ROLES
 from server.web import i18n
 from server.web.flash import FLASH_MESSAGES
 
@@ -42,6 +42,7 @@ def make_environment() -> Environment:
         SECTORS=SECTORS,
         KINDS=KINDS,
         ROLES=ROLES,
+        QUORUM_KINDS=QUORUM_KINDS,
         LANGUAGES=i18n.LANGUAGES,
         HTMX_FILE=HTMX_FILE,
         FLASH_MESSAGES=FLASH_MESSAGES,

@@ -107,3 +107,13 @@ def test_an_import_row_with_empty_required_columns_lists_each_one():
 ])
 def test_team_time_zones_must_be_iana_names(value, ok):
     assert policy.valid_time_zone(value) is ok
+
+
+@pytest.mark.parametrize(("kind", "value", "ok"), [("share", "50", True), ("share", "101", False),
+                                                   ("count", "7", True), ("count", "0", False), ("sum", "5", False)])
+def test_quorum_is_a_percentage_or_a_number_of_members(kind, value, ok):
+    team, errors = policy.validate_team({"name": "T", "kind": "other", "time_zone": "America/Chicago",
+                                         "quorum_kind": kind, "quorum_value": value})
+    assert (team is not None) is ok
+    if ok:
+        assert (team.quorum_kind, team.quorum_value) == (kind, int(value))
