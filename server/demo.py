@@ -346,51 +346,81 @@ CASE_REVIEWS = {"cluster": (2, 20), "cft": (1, 25)}
 PACE = (0.7, 0.8, 0.9, 1.0, 1.0, 1.0, 1.1, 1.2, 1.5)  # actual time against planned: some overrun
 ATTENDANCE_MIX = (("present", 62), ("remote", 22), ("excused", 9), ("absent", 7))
 
-# team, past meeting it came from (0 = the latest), title, owner (person key), owner agency
-# (None: the owner's agency on the team), due in days from today, status
+# team, past meeting it came from (0 = the latest), the agenda item it came out of, title,
+# owner (person key), owner agency (None: the owner's agency on the team), due in days from today, status.
+# An item that is one of the TOPICS is put on that meeting's agenda.
 ACTIONS = [
-    ("collab", 2, "Circulate the draft shared referral form to member agencies", "chair", None, -20, "in_progress"),
-    ("collab", 1, "Send the updated roster and contact list to all members", "chair", None, -5, "open"),
-    ("collab", 0, "Invite the juvenile court diversion team to present", "chair", None, 12, "open"),
-    ("collab", 2, "Map rides to after-school therapy appointments in the south of the county",
-     "school", None, -10, "open"),
-    ("collab", 0, "Share the district's attendance-intervention referral steps", "school", None, 15, "in_progress"),
-    ("collab", 1, "Report waitlist times for adolescent outpatient treatment", "treatment", None, -3, "blocked"),
-    ("collab", 0, "Draft a one-page guide to 42 CFR Part 2 consent for partner agencies",
-     "treatment", None, 20, "open"),
-    ("collab", 1, "Collect family feedback on the referral process", "family", None, -7, "in_progress"),
-    ("collab", 0, "Translate the referral process summary into Spanish", "family", None, 25, "open"),
-    ("collab", 3, "Confirm the respite funding balance with the Board", "mhas", None, -40, "done"),
-    ("collab", 4, "Update the crisis-line flyer with the new hours", "health", None, -60, "done"),
-    ("collab", 5, "Schedule a joint training on trauma-informed care", "admin", None, -90, "dropped"),
-    ("collab", 1, "Name a backup representative for the Collaborative", None, "DD", -2, "open"),
-    ("collab", 2, "Compile the annual service-gap summary for the grant report", "admin", None, 30, "in_progress"),
-    ("cluster", 4, "Update the Plan of Safe Care referral checklist", "coordinator", None, -12, "in_progress"),
-    ("cluster", 1, "Set up a warm-handoff protocol with Help Me Grow central intake",
-     "coordinator", None, 10, "open"),
-    ("cluster", 3, "List treatment openings for pregnant and postpartum women", "treatment", None, -6, "open"),
-    ("cluster", 0, "Share the medication-assisted treatment referral contacts", "treatment", None, 8, "in_progress"),
-    ("cluster", 2, "Gather peer-support options for new mothers", "family", None, -9, "open"),
-    ("cluster", 1, "Ask the transit authority about bus passes for prenatal visits", "housing", None, 14, "blocked"),
-    ("cluster", 5, "Add home-visiting referral steps to the Plan of Safe Care template", "nurse", None, -30, "done"),
-    ("cluster", 6, "Post the cluster's meeting schedule on the county website", "hmg", None, -50, "dropped"),
-    ("cluster", 3, "Share safe-sleep materials in Spanish", "mmc_sw", None, -20, "done"),
-    ("cluster", 2, "Review the consent form wording with county counsel", "cps_case", None, 5, "in_progress"),
-    ("leadership", 1, "Present the cluster's quarterly data to the Board", "health", None, 20, "open"),
-    ("leadership", 2, "Find funding for a second peer recovery coach", "hrs_dir", None, -15, "blocked"),
-    ("leadership", 3, "Draft the data-sharing memorandum of understanding", "coordinator", None, -25, "in_progress"),
-    ("leadership", 0, "Report on child care slots for mothers in treatment", "fsa", None, 30, "open"),
-    ("leadership", 4, "Circulate the updated cluster charter for signature", "health", None, -70, "done"),
-    ("leadership", 5, "Plan a spring community forum", "admin", None, -100, "dropped"),
-    ("cft", 1, "Send the team meeting calendar to everyone", "fcfc", None, -4, "open"),
-    ("cft", 0, "Share the school's contact for the team's questions", "school2", None, 10, "in_progress"),
-    ("cft", 0, "Confirm rides for the next team meeting", "family", None, -1, "open"),
-    ("cft", 2, "Check the rules of the county respite program", "mhas_alt", None, -30, "done"),
-    ("cft", 3, "Add the after-hours crisis number to the team's contact sheet", "cps_case", None, -45, "dropped"),
+    ("collab", 2, "Adopt the shared referral form",
+     "Circulate the adopted shared referral form to member agencies", "chair", None, -20, "in_progress"),
+    ("collab", 1, "Agency updates",
+     "Send the updated roster and contact list to all members", "chair", None, -5, "open"),
+    ("collab", 0, "Agency updates", "Invite the juvenile court diversion team to present", "chair", None, 12, "open"),
+    ("collab", 2, "Gaps in transportation to after-school therapy appointments",
+     "Map rides to after-school therapy appointments in the south of the county", "school", None, -10, "open"),
+    ("collab", 0, "School-based mental health services this year",
+     "Share the district's attendance-intervention referral steps", "school", None, 15, "in_progress"),
+    ("collab", 1, "Waitlists for adolescent outpatient treatment",
+     "Report waitlist times for adolescent outpatient treatment", "treatment", None, -3, "blocked"),
+    ("collab", 0, "Action-item review",
+     "Draft a one-page guide to 42 CFR Part 2 consent for partner agencies", "treatment", None, 20, "open"),
+    ("collab", 1, "What families told us about the referral process",
+     "Collect family feedback on the referral process", "family", None, -7, "in_progress"),
+    ("collab", 1, "What families told us about the referral process",
+     "Translate the referral process summary into Spanish", "family", None, 25, "open"),
+    ("collab", 3, "Gap review: respite care for families of children with complex needs",
+     "Confirm the respite funding balance with the Board", "mhas", None, -40, "done"),
+    ("collab", 4, "Agency updates", "Update the crisis-line flyer with the new hours", "health", None, -60, "done"),
+    ("collab", 5, "Endorse the county's trauma-informed care pledge",
+     "Schedule a joint training on trauma-informed care", "admin", None, -90, "dropped"),
+    ("collab", 1, "Action-item review", "Name a backup representative for the Collaborative", None, "DD", -2, "open"),
+    ("collab", 2, "Action-item review",
+     "Compile the annual service-gap summary for the grant report", "admin", None, 30, "in_progress"),
+    ("cluster", 4, "Adopt the updated Plan of Safe Care template",
+     "Update the Plan of Safe Care referral checklist", "coordinator", None, -12, "in_progress"),
+    ("cluster", 1, "Warm handoffs from the hospital to home visiting",
+     "Set up a warm-handoff protocol with Help Me Grow central intake", "coordinator", None, 10, "open"),
+    ("cluster", 3, "Referral pathways for medication-assisted treatment in pregnancy",
+     "List treatment openings for pregnant and postpartum women", "treatment", None, -6, "open"),
+    ("cluster", 0, "Action-item review",
+     "Share the medication-assisted treatment referral contacts", "treatment", None, 8, "in_progress"),
+    ("cluster", 2, "Peer recovery support for new mothers",
+     "Gather peer-support options for new mothers", "family", None, -9, "open"),
+    ("cluster", 1, "Gaps in transportation to prenatal appointments",
+     "Ask the transit authority about bus passes for prenatal visits", "housing", None, 14, "blocked"),
+    ("cluster", 5, "Warm handoffs from the hospital to home visiting",
+     "Add home-visiting referral steps to the Plan of Safe Care template", "nurse", None, -30, "done"),
+    ("cluster", 6, "Action-item review",
+     "Post the cluster's meeting schedule on the county website", "hmg", None, -50, "dropped"),
+    ("cluster", 3, "Safe sleep education at discharge", "Share safe-sleep materials in Spanish", "mmc_sw", None, -20,
+     "done"),
+    ("cluster", 2, "Adopt the shared referral form",
+     "Review the consent form wording with county counsel", "cps_case", None, 5, "in_progress"),
+    ("leadership", 1, "Perinatal Cluster data: referrals and Plans of Safe Care this quarter",
+     "Present the cluster's quarterly data to the Board", "health", None, 20, "open"),
+    ("leadership", 2, "Sustaining funding for peer recovery coaches",
+     "Find funding for a second peer recovery coach", "hrs_dir", None, -15, "blocked"),
+    ("leadership", 3, "Approve the data-sharing memorandum of understanding",
+     "Collect each director's signature on the data-sharing memorandum", "coordinator", None, -25, "in_progress"),
+    ("leadership", 0, "Child care for mothers in treatment",
+     "Report on child care slots for mothers in treatment", "fsa", None, 30, "open"),
+    ("leadership", 4, "Perinatal Cluster report",
+     "Circulate the updated cluster charter for signature", "health", None, -70, "done"),
+    ("leadership", 5, "Set the priorities for next year's grant application",
+     "Plan a spring community forum", "admin", None, -100, "dropped"),
+    ("cft", 1, "Meeting schedule and transportation", "Send the team meeting calendar to everyone", "fcfc", None, -4,
+     "open"),
+    ("cft", 0, "Action-item review", "Share the school's contact for the team's questions", "school2", None, 10,
+     "in_progress"),
+    ("cft", 0, "Meeting schedule and transportation", "Confirm rides for the next team meeting", "family", None, -1,
+     "open"),
+    ("cft", 2, "Community resources in Maple City", "Check the rules of the county respite program",
+     "mhas_alt", None, -30, "done"),
+    ("cft", 3, "Action-item review", "Add the after-hours crisis number to the team's contact sheet",
+     "cps_case", None, -45, "dropped"),
 ]
 # One item whose due date was moved, with the reason the log gives: title: (first due in days, reason)
 DUE_CHANGES = {
-    "Circulate the draft shared referral form to member agencies":
+    "Circulate the adopted shared referral form to member agencies":
         (-40, "County counsel asked for more time on the consent language."),
 }
 # The statuses an item passed through on its way to its current one, and what the log says.
@@ -474,7 +504,7 @@ class _Ids:
     teams: dict[str, int]
 
 
-@dataclass
+@dataclass(eq=False)  # items are told apart by identity: two "Case review" items are not the same
 class _Item:
     kind: str
     title: str
@@ -489,7 +519,7 @@ class _Item:
     id: int = 0
 
 
-@dataclass
+@dataclass(eq=False)
 class _Meeting:
     team: str
     original_start: datetime
@@ -538,11 +568,11 @@ async def _load_meetings(ids: _Ids, now: datetime, today: date) -> None:
         meeting.id = meeting_id
     items = [(meeting, item) for meeting in meetings for item in meeting.items]
     item_ids = await _insert(AgendaItem, [
-        AgendaItem(meeting=meeting.id, position=meeting.items.index(item), kind=item.kind, title=item.title,
+        AgendaItem(meeting=meeting.id, position=position, kind=item.kind, title=item.title,
                    presenter=ids.people.get(item.presenter or ""), planned_minutes=item.minutes,
                    presenter_notes="", notes=item.notes, status=item.status, started_at=item.started_at,
                    ended_at=item.ended_at, version=1)
-        for meeting, item in items
+        for meeting in meetings for position, item in enumerate(meeting.items)
     ])
     for (_meeting, item), item_id in zip(items, item_ids, strict=True):
         item.id = item_id
@@ -557,7 +587,7 @@ async def _load_meetings(ids: _Ids, now: datetime, today: date) -> None:
         Attendance(meeting=m.id, person=ids.people[person], status=status,
                    standing_in_for=ids.people[stands_for] if stands_for else None, arrived_at=arrived,
                    departed_at=departed, recorded_by=ids.people[SCHEDULES[m.team].lead],
-                   updated_at=m.live_started_at)
+                   updated_at=departed or arrived or m.live_started_at)
         for m in meetings for person, status, stands_for, arrived, departed in m.attendance
     ])
     await _load_minutes(ids, held, actions, now)
@@ -618,9 +648,13 @@ def _seated(team: str, person: str, day: date, today: date) -> tuple[str, str | 
 
 def _fill_agendas(team: str, meetings: list[_Meeting], rng: random.Random, today: date) -> None:
     schedule = SCHEDULES[team]
-    topics = list(TOPICS[team])
-    rng.shuffle(topics)  # a rotation: each meeting takes the next topics that fit
     held = [m for m in meetings if m.state == "held"]
+    pinned = _pinned_topics(team, held)
+    # A rotation: each meeting takes the next topics that fit. A decision is taken once a year,
+    # so decision topics leave the rotation once used (and pinned ones are never in it).
+    pinned_titles = {topic[1] for topics in pinned.values() for topic in topics}
+    topics = [t for t in TOPICS[team] if not (t[5] and t[1] in pinned_titles)]
+    rng.shuffle(topics)
     for meeting in meetings:
         meeting.items = [_Item(kind, title, minutes) for kind, title, minutes in TEMPLATES[team]]
         budget = schedule.minutes - sum(item.minutes for item in meeting.items)
@@ -630,23 +664,45 @@ def _fill_agendas(team: str, meetings: list[_Meeting], rng: random.Random, today
             cases = rng.randint(1, most)
             meeting.items += [_Item("case_review", "Case review", minutes) for _ in range(cases)]
             budget, wanted = budget - cases * minutes, 1
+        for kind, title, presenter, minutes, notes, decision in pinned.get(meeting, []):
+            if presenter and not _seated(team, presenter, meeting.day, today):
+                presenter = None
+            meeting.items.append(_Item(kind, title, minutes, presenter, (notes, decision)))
+            budget -= minutes
+        # The latest meeting needs one more topic than its pinned ones, to leave unfinished.
+        wanted = max(wanted - len(pinned.get(meeting, [])), 1 if held and meeting is held[-1] else 0)
         for _ in range(len(topics)):
             if wanted == 0:
                 break
             kind, title, presenter, minutes, notes, decision = topic = topics.pop(0)
-            topics.append(topic)
-            if minutes <= budget and (presenter is None or _seated(team, presenter, meeting.day, today)):
+            if minutes <= budget and title not in {i.title for i in meeting.items} and (
+                    presenter is None or _seated(team, presenter, meeting.day, today)):
                 meeting.items.append(_Item(kind, title, minutes, presenter, (notes, decision)))
                 budget, wanted = budget - minutes, wanted - 1
+                if decision:
+                    continue
+            topics.append(topic)
     for index, meeting in enumerate(held):
         latest = index == len(held) - 1
-        topic_count = sum(1 for item in meeting.items if item.outcome[0])
-        # The latest meeting ran out of time: its last topics (after any case reviews) wait to be carried over.
-        _run(meeting, rng, pending=min(2, topic_count) if latest else 0)
+        unpinned = sum(1 for item in meeting.items if item.outcome[0]) - len(pinned.get(meeting, []))
+        # The latest meeting ran out of time: its last topics wait to be carried over.
+        _run(meeting, rng, pending=min(2, unpinned) if latest else 0)
         previous = held[index - 1] if index else None
         _approval(meeting, previous, latest)
         meeting.attendance = _attendance(team, meeting, rng, today,
                                          stand_in=team == "collab" and index == len(held) - 1 - STAND_IN_BACK)
+
+
+def _pinned_topics(team: str, held: list[_Meeting]) -> dict[_Meeting, list[tuple]]:
+    """The topics that action items came out of, by the meeting they were on."""
+    by_title = {topic[1]: topic for topic in TOPICS[team]}
+    pinned: dict[_Meeting, list[tuple]] = {}
+    for action_team, back, source, *_rest in ACTIONS:
+        if action_team == team and source in by_title:
+            topics = pinned.setdefault(held[-1 - back], [])
+            if by_title[source] not in topics:
+                topics.append(by_title[source])
+    return pinned
 
 
 def _run(meeting: _Meeting, rng: random.Random, pending: int) -> None:
@@ -736,7 +792,7 @@ def _meeting_row(m: _Meeting, team_id: int, series_id: int, uid: str, first: dat
         live_started_at=m.live_started_at, live_ended_at=m.live_ended_at, current_item_id=None,
         live_version=2 * len(m.items) + len(m.attendance) if m.state == "held" else 0,
         version=2 if detached else 1, created_at=created,
-        updated_at=m.live_ended_at or (m.starts_at - timedelta(days=10) if detached else created),
+        updated_at=m.live_ended_at or published or (m.starts_at - timedelta(days=10) if detached else created),
     )
 
 
@@ -750,7 +806,7 @@ def _utc(local_naive: datetime) -> datetime:
 @dataclass
 class _Action:
     meeting: _Meeting
-    item: _Item | None
+    item: _Item
     title: str
     owner: str | None
     due_on: date
@@ -759,21 +815,20 @@ class _Action:
 async def _load_actions(ids: _Ids, held: dict[str, list[_Meeting]], rng: random.Random, now: datetime,
                         today: date) -> list[_Action]:
     actions, rows, logs = [], [], []
-    for team, back, title, owner, agency, due_days, status in ACTIONS:
+    for team, back, source, title, owner, agency, due_days, status in ACTIONS:
         meeting = held[team][-1 - back]
         lead = ids.people[SCHEDULES[team].lead]
-        sources = [i for i in meeting.items if i.status == "done" and i.kind not in ("standing", "case_review")]
-        item = rng.choice(sources) if sources else None
-        created = item.ended_at if item else meeting.live_ended_at
+        item = next(i for i in meeting.items if i.title == source)  # held: pinned topics are never left over
+        created = item.ended_at
         # Due a week after the meeting at the earliest, whatever the table says.
         due = max(today + timedelta(days=due_days), meeting.day + timedelta(days=7))
         agency = agency or (_seated(team, owner, today, today) or ("",))[0]
-        changes = _action_log(title, status, due, created, now, rng)
+        changes = _action_log(title, status, due, created, now, today, rng)
         actions.append(_Action(meeting, item, title, owner, due))
         rows.append(ActionItem(
             team=ids.teams[team], title=title, description="", owner=ids.people.get(owner or ""),
             owner_agency=ids.agencies.get(agency), due_on=due, status=status, source_meeting=meeting.id,
-            source_item=item.id if item else None, created_by=lead, created_at=created,
+            source_item=item.id, created_by=lead, created_at=created,
             updated_at=changes[-1]["at"], version=len(changes),
         ))
         logs.append((changes, owner, lead))
@@ -786,12 +841,10 @@ async def _load_actions(ids: _Ids, held: dict[str, list[_Meeting]], rng: random.
     return actions
 
 
-def _action_log(title: str, status: str, due: date, created: datetime, now: datetime,
+def _action_log(title: str, status: str, due: date, created: datetime, now: datetime, today: date,
                 rng: random.Random) -> list[dict]:
     """The progress log: created open by the lead, then each status the item passed through."""
-    first_due = due
-    if title in DUE_CHANGES:
-        first_due = clock.today_in(TIME_ZONE) + timedelta(days=DUE_CHANGES[title][0])
+    first_due = today + timedelta(days=DUE_CHANGES[title][0]) if title in DUE_CHANGES else due
     log = [{"at": created, "status_from": "", "status_to": "open", "due_from": None, "due_to": first_due,
             "note": "", "by_lead": True}]
     steps = STATUS_PATHS[status]

@@ -52,12 +52,13 @@ async def updates(action_id: int) -> list[dict]:
 
 
 async def owner_choices(team: dict) -> tuple[dict[int, int | None], list[dict], list[dict]]:
-    """People on the roster (mapped to the agency they sit for) and the agencies at the table."""
+    """People on the roster (mapped to the agency they sit for) and the agencies at the table.
+    Guests are left out: they have no action-item rights (DESIGN.md §4)."""
     day = clock.today_in(team["time_zone"])
     seats = await Membership.select(
         Membership.person.id, Membership.person.name, Membership.agency.id, Membership.agency.name,
     ).where(
-        (Membership.team == team["id"]) & (Membership.started_on <= day)
+        (Membership.team == team["id"]) & (Membership.started_on <= day) & (Membership.role != "guest")
         & (Membership.ended_on.is_null() | (Membership.ended_on > day))
     ).order_by(Membership.person.name)
     people = {s["person.id"]: s["agency.id"] for s in seats}
@@ -146,13 +147,17 @@ async def my_actions(viewer: Viewer, scope: str, status: str, team_id: int | Non
     """
     async with reading():
         agency_id = await viewer_agency(viewer)
+        today = clock.now().date()
         teams = await Membership.select(Membership.team.id, Membership.team.name).where(
-            Membership.person == viewer.id
+            (Membership.person == viewer.id) & (Membership.role != "guest") & (Membership.started_on <= today)
+            & (Membership.ended_on.is_null() | (Membership.ended_on > today))
         ).order_by(Membership.team.name)
         if scope == "created":
             who = ActionItem.created_by == viewer.id
         elif scope == "agency":
-            who = ActionItem.owner_agency == (agency_id or 0)
+            # Only on teams the viewer sits on: another team's items are not theirs to know.
+            who = (ActionItem.owner_agency == (agency_id or 0)) & ActionItem.team.is_in(
+                [t["team.id"] for t in teams] or [0])
         else:
             who = ActionItem.owner == viewer.id
         query = ActionItem.select(*ACTION_COLUMNS).where(who).order_by(ActionItem.due_on).order_by(ActionItem.id)
@@ -163,7 +168,6 @@ async def my_actions(viewer: Viewer, scope: str, status: str, team_id: int | Non
         if team_id is not None:
             query = query.where(ActionItem.team == team_id)
         items = await query.limit(1000)
-    today = clock.now().date()
     for item in items:
         item["overdue"] = policy.is_overdue(item["due_on"], item["status"], today)
     unique_teams = {t["team.id"]: t["team.name"] for t in teams}

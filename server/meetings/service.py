@@ -68,6 +68,11 @@ class MeetingAccess:
         return policy.can_run(self.roles)
 
     @property
+    def is_member(self) -> bool:
+        """On the team (not a guest): sees minutes and action items."""
+        return policy.can_see_meetings(self.roles)
+
+    @property
     def published(self) -> bool:
         return self.meeting["agenda_published_at"] is not None
 
@@ -84,7 +89,8 @@ async def meeting_access(viewer: Viewer, meeting_id: int) -> MeetingAccess | Non
             return None
         team = await teams.get_team(meeting["team"])
         roles = await teams.viewer_roles(viewer, team)
-        invited = not roles and await Invitation.exists().where(
+        # Guests (on the roster or not) see only the meetings they are invited to.
+        invited = not policy.can_see_meetings(roles) and await Invitation.exists().where(
             (Invitation.meeting == meeting_id) & (Invitation.person == viewer.id)
         )
     return MeetingAccess(meeting, team, roles, invited)

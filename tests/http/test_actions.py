@@ -157,3 +157,24 @@ async def test_my_action_items_filter_by_scope_status_and_team_and_flag_overdue(
         other_team = await family.get(f"/actions?team={demo.team('Perinatal Cluster')}")
         assert "Rosa&#39;s overdue item" not in other_team.text
     assert mine
+
+
+async def test_my_agencys_items_leave_out_teams_i_do_not_sit_on(app, client, demo):
+    now = clock.now()
+    leadership = demo.team("Leadership Group")  # the family partner's agency sits there, she does not
+    await ActionItem.insert(ActionItem(
+        team=leadership, title="Leadership-only item", owner_agency=demo.agencies["FSA"], status="open",
+        created_at=now, updated_at=now, version=1))
+    async with await make_client(app) as family:
+        await log_in(family, FAMILY)
+        page = await family.get("/actions?show=agency&status=all")
+        assert "Leadership-only item" not in page.text
+
+
+async def test_guests_are_not_offered_as_action_item_owners(client, demo):
+    token = await log_in(client, CHAIR)
+    page = await client.get(f"/teams/{demo.team(COLLABORATIVE)}/actions/new")
+    assert "Judge Ellen Marsh" not in page.text  # a guest on the collaborative
+    response = await post_form(client, f"/teams/{demo.team(COLLABORATIVE)}/actions", {
+        "title": "For the judge", "owner_id": demo.people["ellen.marsh@maple.example"], "status": "open"}, token)
+    assert response.status_code == 422

@@ -6,8 +6,9 @@ an entry here (or an entry outlives its route), so no route ships without a deci
 may reach it.
 
 Outcomes:
-  ok     the handler ran: 2xx, a 303 that is not the login redirect, or 422 for a form that
-         is deliberately empty or invalid (allowed, but nothing is written)
+  ok     the handler ran: 2xx, a 303 that is not the login redirect, 422 for a form that is
+         deliberately empty or invalid, or 409 when the handler turns down a stale version or
+         a meeting that is not running (allowed, but nothing is written)
   login  303 to /login?next=... (not logged in)
   403    forbidden
   404    not found
@@ -17,10 +18,20 @@ Community Collaborative they chair, the coordinator from the Perinatal Cluster, 
 admin from the Perinatal Cluster where the admin has no seat (so the admin is tested as
 admin alone), the chair again from the Perinatal Cluster where they have no seat.
 
+Meetings and action items are not taken from the demo: each walk creates its own on the
+persona's team (`table_records`): an earlier meeting and the meeting of the table, both held
+and ended, agendas published, minutes circulated, a standing item in the team's agenda
+template, and an action item given to an ordinary member (the member persona on the
+Community Collaborative). The guest is invited to the Community Collaborative's meeting of
+the table; the "uninvited" column is the same guest looking at the earlier meeting, to which
+they are not invited. States the table cannot show (draft agendas and minutes, an item given
+to the viewer's agency) have their own tests below.
+
 One test per persona walks every route with one logged-in browser (a login costs an argon2
 verification; one per route and persona would be ~10× slower). The walk is harmless: forms
 are empty or invalid, and the few writes that succeed (deactivate/reactivate a person,
-mark an agency active, log out) touch throwaway records or a second session, and the
+mark an agency active, log out, republish an agenda, carry an item over, delete a spare
+agenda item or the template item) touch throwaway records or a second session, and the
 database is emptied before each test anyway.
 """
 
@@ -28,12 +39,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from litestar.routes import HTTPRoute
 
+from server import clock
+from server.accounts.policy import Viewer
 from server.accounts.service import create_password_link
+from server.actions import service as actions
+from server.actions.policy import ActionInput
 from server.app import create_app
+from server.meetings import minutes
+from server.meetings import service as meetings
+from server.meetings.policy import ItemInput, MeetingInput
+from server.meetings.tables import Invitation, Meeting, Minutes
+from server.teams import service as teams
 from server.teams.tables import Membership
 from tests.conftest import (
     ADMIN,
@@ -53,8 +75,9 @@ from tests.conftest import (
 @dataclass(frozen=True)
 class Persona:
     email: str | None  # None: not logged in
-    team: str  # the team (demo key) whose ids fill {team_id} and {seat_id}
+    team: str  # the team (demo key) whose ids fill {team_id}, {seat_id}, {meeting_id}, {action_id}
     role: str  # what the persona is on that team, for failure messages
+    meeting: str = "table"  # which of the team's meetings fills {meeting_id}: "table" or "earlier"
 
 
 PERSONAS: dict[str, Persona] = {
@@ -65,7 +88,8 @@ PERSONAS: dict[str, Persona] = {
     "coordinator": Persona(COORDINATOR, "cluster", "coordinator"),
     "member": Persona(SCHOOL, "collab", "member"),
     "family": Persona(FAMILY, "collab", "family partner"),
-    "guest": Persona(GUEST, "collab", "guest"),
+    "guest": Persona(GUEST, "collab", "guest, invited to the meeting"),
+    "uninvited": Persona(GUEST, "collab", "guest, not invited to the meeting", meeting="earlier"),
     "non_member": Persona("derek.shaw@maple.example", "collab", "active, seat on another team only"),
     "former": Persona("irene.castillo@maple.example", "collab", "former member (seat ended)"),
     "chair_elsewhere": Persona(CHAIR, "cluster", "chair of another team, no seat here"),
@@ -79,6 +103,11 @@ SEAT_HOLDERS = {"collab": "carla.jimenez@maple.example", "cluster": "luis.romero
 SOMEONE = "olivia.grant@maple.example"
 DEACTIVATED = "mei.lin@maple.example"
 LINK_OWNER = "nicole.foster@maple.example"  # owns the set-password link of the table
+# Who runs the meetings the walk creates, and who the action item of each team is given to
+# (an ordinary member, with the agency of their seat): on the Community Collaborative, the
+# member persona.
+LEADS = {"collab": CHAIR, "cluster": COORDINATOR}
+ACTION_OWNERS = {"collab": (SCHOOL, "MCS"), "cluster": ("luis.romero@maple.example", "MMC")}
 AGENCY = "FSA"
 AGENCY_TO_REACTIVATE = "MCAP"
 
@@ -91,6 +120,7 @@ class Route:
     form: dict[str, str] = field(default_factory=dict)  # POST body (the CSRF token is added)
     person: str = SOMEONE  # fills {person_id}
     agency: str = AGENCY  # fills {agency_id}
+    item: str = "item"  # fills {item_id}: an agenda "item", a "spare" one, a "carry" candidate, a "template" item
     own_session: bool = False  # ends the session: run it in a second, fresh login
     last: bool = False  # ends every session of the person: run it after everything else
 
@@ -102,13 +132,26 @@ def route(expect: str, **options) -> Route:
 
 
 # Frequent rows, one column per persona:
-#                 anon  admin chair co_ch coord membr famly guest non   formr chair@other
-PUBLIC =         "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok"
-LOGGED_IN =      "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok"
-ADMIN_ONLY =     "login ok    403   403   403   403   403   403   403   403   403"
-TEAM_VIEW =      "login ok    ok    ok    ok    ok    ok    ok    403   403   403"
-ROSTER_VIEW =    "login ok    ok    ok    ok    ok    ok    403   403   403   403"
-ROSTER_MANAGE =  "login ok    ok    ok    ok    403   403   403   403   403   403"
+#                 anon  admin chair co_ch coord membr famly guest uninv non   formr chair@other
+PUBLIC =         "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok"
+LOGGED_IN =      "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok"
+ADMIN_ONLY =     "login ok    403   403   403   403   403   403   403   403   403   403"
+TEAM_VIEW =      "login ok    ok    ok    ok    ok    ok    ok    ok    403   403   403"
+ROSTER_VIEW =    "login ok    ok    ok    ok    ok    ok    403   403   403   403   403"
+ROSTER_MANAGE =  "login ok    ok    ok    ok    403   403   403   403   403   403   403"
+# Meetings and action items: the site admin only "as member" (no seat on the Perinatal
+# Cluster: nothing); a team-scoped page turns away with 403, a meeting or action item that
+# is not the viewer's to know is 404.
+#                 anon  admin chair co_ch coord membr famly guest uninv non   formr chair@other
+MEETING_LIST =   "login 403   ok    ok    ok    ok    ok    ok    ok    403   403   403"  # guest: invited ones
+TEAM_RUN =       "login 403   ok    ok    ok    403   403   403   403   403   403   403"
+TEAM_ACTIONS =   "login 403   ok    ok    ok    ok    ok    403   403   403   403   403"
+MEETING_VIEW =   "login 404   ok    ok    ok    ok    ok    ok    404   404   404   404"
+MEETING_RUN =    "login 404   ok    ok    ok    403   403   403   404   404   404   404"
+MINUTES_VIEW =   "login 404   ok    ok    ok    ok    ok    404   404   404   404   404"  # circulated
+ACTION_VIEW =    "login 404   ok    ok    ok    ok    ok    404   404   404   404   404"
+ACTION_UPDATE =  "login 404   ok    ok    ok    ok    403   404   404   404   404   404"  # given to member
+ACTION_MANAGE =  "login 404   ok    ok    ok    403   403   404   404   404   404   404"
 
 BAD_SEAT_CHANGE = {"version": "1"}  # no agency or role: 422
 BAD_SEAT_END = {"version": "1", "ended_on": "not-a-date"}  # 422
@@ -163,6 +206,54 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/teams/{team_id:int}/roster/import"): route(ROSTER_MANAGE),
     ("POST", "/teams/{team_id:int}/roster/import"): route(ROSTER_MANAGE),  # no file: 422
     ("POST", "/teams/{team_id:int}/roster/import/confirm"): route(ROSTER_MANAGE),  # no rows: 422
+    # Meetings of a team: leads schedule them and keep the agenda template.
+    ("GET", "/teams/{team_id:int}/meetings"): route(MEETING_LIST),
+    ("GET", "/teams/{team_id:int}/meetings/new"): route(TEAM_RUN),
+    ("POST", "/teams/{team_id:int}/meetings"): route(TEAM_RUN),  # empty form: 422
+    ("GET", "/teams/{team_id:int}/meetings/template"): route(TEAM_RUN),
+    ("POST", "/teams/{team_id:int}/meetings/template"): route(TEAM_RUN),  # empty form: 422
+    ("POST", "/teams/{team_id:int}/meetings/template/{item_id:int}/delete"): route(TEAM_RUN, item="template"),
+    # One meeting: everyone on the team (and invited guests) sees it; leads run it.
+    ("GET", "/meetings/{meeting_id:int}"): route(MEETING_VIEW),
+    ("POST", "/meetings/{meeting_id:int}"): route(MEETING_RUN),  # empty form: 422
+    ("GET", "/meetings/{meeting_id:int}/edit"): route(MEETING_RUN),
+    ("POST", "/meetings/{meeting_id:int}/cancel"): route(MEETING_RUN),  # no version: 409
+    ("POST", "/meetings/{meeting_id:int}/restore"): route(MEETING_RUN),  # no version: 409
+    ("POST", "/meetings/{meeting_id:int}/publish"): route(MEETING_RUN),  # already published: stays so
+    ("POST", "/meetings/{meeting_id:int}/template"): route(MEETING_RUN),  # template items already there
+    ("POST", "/meetings/{meeting_id:int}/items"): route(MEETING_RUN),  # empty form: 422
+    ("POST", "/meetings/{meeting_id:int}/items/order"): route(MEETING_RUN),  # no order: 422
+    ("GET", "/meetings/{meeting_id:int}/items/{item_id:int}/edit"): route(MEETING_RUN),
+    ("POST", "/meetings/{meeting_id:int}/items/{item_id:int}"): route(MEETING_RUN),  # empty form: 422
+    ("POST", "/meetings/{meeting_id:int}/items/{item_id:int}/delete"): route(MEETING_RUN, item="spare"),
+    ("POST", "/meetings/{meeting_id:int}/items/{item_id:int}/move"): route(MEETING_RUN),  # no direction
+    ("POST", "/meetings/{meeting_id:int}/carry/{item_id:int}"): route(MEETING_RUN, item="carry"),
+    ("POST", "/meetings/{meeting_id:int}/invitations"): route(MEETING_RUN),  # no one: 422
+    # Running it live (the meeting of the table has ended: start does nothing, the rest 409).
+    ("GET", "/meetings/{meeting_id:int}/live"): route(MEETING_RUN),
+    ("GET", "/meetings/{meeting_id:int}/live/panel"): route(MEETING_VIEW),
+    ("POST", "/meetings/{meeting_id:int}/live/start"): route(MEETING_RUN),
+    ("POST", "/meetings/{meeting_id:int}/live/next"): route(MEETING_RUN),
+    ("POST", "/meetings/{meeting_id:int}/live/previous"): route(MEETING_RUN),
+    ("POST", "/meetings/{meeting_id:int}/live/end"): route(MEETING_RUN),
+    ("POST", "/meetings/{meeting_id:int}/items/{item_id:int}/notes"): route(MEETING_RUN),  # empty notes
+    ("POST", "/meetings/{meeting_id:int}/items/{item_id:int}/decisions"): route(MEETING_RUN),  # no text: 422
+    ("POST", "/meetings/{meeting_id:int}/attendance"): route(MEETING_RUN),  # no one: 422
+    ("POST", "/meetings/{meeting_id:int}/actions"): route(MEETING_RUN),  # empty form: 422
+    # Minutes (circulated: members read them; drafts are the leads' own, tested below).
+    ("GET", "/meetings/{meeting_id:int}/minutes"): route(MINUTES_VIEW),
+    ("POST", "/meetings/{meeting_id:int}/minutes"): route(MEETING_RUN),  # no version: 409
+    ("POST", "/meetings/{meeting_id:int}/minutes/status"): route(MEETING_RUN),  # no version: 409
+    ("GET", "/meetings/{meeting_id:int}/minutes/print"): route(MINUTES_VIEW),
+    # Action items: leads create and edit; the owner (or their agency) reports progress.
+    ("GET", "/actions"): route(LOGGED_IN),  # the viewer's own, across teams
+    ("GET", "/teams/{team_id:int}/actions"): route(TEAM_ACTIONS),
+    ("GET", "/teams/{team_id:int}/actions/new"): route(TEAM_RUN),
+    ("POST", "/teams/{team_id:int}/actions"): route(TEAM_RUN),  # empty form: 422
+    ("GET", "/actions/{action_id:int}"): route(ACTION_VIEW),
+    ("POST", "/actions/{action_id:int}/progress"): route(ACTION_UPDATE),  # no status: 422
+    ("GET", "/actions/{action_id:int}/edit"): route(ACTION_MANAGE),
+    ("POST", "/actions/{action_id:int}"): route(ACTION_MANAGE),  # empty form: 422
 }
 
 IGNORED_METHODS = {"OPTIONS", "HEAD"}
@@ -191,24 +282,44 @@ def test_every_route_has_an_authorization_entry():
 # The walk.
 
 
-class Ids:
-    """Demo ids the path templates need."""
+@dataclass(frozen=True)
+class MeetingIds:
+    meeting: int
+    items: dict[str, int]  # "item", "spare", "carry", "template": what fills {item_id}
 
-    def __init__(self, demo, seats: dict[str, int], token: str):
-        self.demo, self.seats, self.token = demo, seats, token
+
+@dataclass(frozen=True)
+class TeamRecords:
+    """What the walk creates on one team (the demo's own meetings, if any, are not used)."""
+
+    meetings: dict[str, MeetingIds]  # "table", "earlier"
+    action: int
+
+
+class Ids:
+    """Demo ids and the walk's own records, for the path templates."""
+
+    def __init__(self, demo, seats: dict[str, int], token: str, records: dict[str, TeamRecords]):
+        self.demo, self.seats, self.token, self.records = demo, seats, token, records
 
     def path(self, template: str, persona: Persona, spec: Route) -> str:
+        records = self.records[persona.team]
+        meeting = records.meetings[persona.meeting]
         values = {
             "team_id": self.demo.team(TEAM_NAMES[persona.team]),
             "seat_id": self.seats[persona.team],
             "person_id": self.demo.people[spec.person],
             "agency_id": self.demo.agencies[spec.agency],
             "token": self.token,
+            "meeting_id": meeting.meeting,
+            "item_id": meeting.items[spec.item],
+            "action_id": records.action,
         }
         return PARAM_RE.sub(lambda match: str(values[match.group(1)]), template)
 
 
-async def demo_ids(demo) -> Ids:
+async def demo_ids(demo, records_for: str | None = None) -> Ids:
+    """The demo's ids, and the walk's own records on the team `records_for` (the persona's)."""
     seats = {}
     for team, email in SEAT_HOLDERS.items():
         row = await Membership.select(Membership.id).where(
@@ -217,7 +328,76 @@ async def demo_ids(demo) -> Ids:
             & Membership.ended_on.is_null()
         ).first()
         seats[team] = row["id"]
-    return Ids(demo, seats, await create_password_link(demo.people[LINK_OWNER]))
+    records = {records_for: await table_records(demo, records_for)} if records_for else {}
+    return Ids(demo, seats, await create_password_link(demo.people[LINK_OWNER]), records)
+
+
+def viewer(demo, email: str) -> Viewer:
+    return Viewer(id=demo.people[email], name=email, email=email, language="en", is_site_admin=False,
+                  session_id=0)
+
+
+async def held_meeting(team: dict, title: str, hours_ago: int) -> meetings.MeetingAccess:
+    """A one-hour meeting that started `hours_ago` hours ago, was run live and ended, agenda published."""
+    start = clock.now().astimezone(ZoneInfo(team["time_zone"])).replace(
+        second=0, microsecond=0, tzinfo=None
+    ) - timedelta(hours=hours_ago)
+    data = MeetingInput(title, start.date(), start.time(), 60, "Room 2", "", "")
+    meeting_id = await meetings.create_meeting(team, data, None)
+    starts_at = meetings.to_utc(start, team["time_zone"])
+    await Meeting.update({
+        Meeting.agenda_published_at: starts_at - timedelta(days=3), Meeting.live_status: "ended",
+        Meeting.live_started_at: starts_at, Meeting.live_ended_at: starts_at + timedelta(hours=1),
+    }).where(Meeting.id == meeting_id)
+    return await access_to(meeting_id, team)
+
+
+async def access_to(meeting_id: int, team: dict) -> meetings.MeetingAccess:
+    """What the services take to act on a meeting, as one of its leads (setup only)."""
+    meeting = await Meeting.select(*meetings.MEETING_COLUMNS).where(Meeting.id == meeting_id).first()
+    return meetings.MeetingAccess(meeting, team, {"chair"}, False)
+
+
+def agenda_item(kind: str, title: str) -> ItemInput:
+    return ItemInput(kind, title, None, 10, "")
+
+
+async def table_records(demo, team_key: str) -> TeamRecords:
+    """The team's records the walk needs, created here so the table never depends on demo meetings."""
+    team = await teams.get_team(demo.team(TEAM_NAMES[team_key]))
+    await meetings.add_template_item(team["id"], agenda_item("standing", "Walk: introductions"))
+    template_item = (await meetings.template_items(team["id"]))[-1]["id"]
+    earlier = await held_meeting(team, "Walk: earlier meeting", hours_ago=3)
+    carry_item = await meetings.add_item(earlier, agenda_item("discussion", "Walk: left unfinished"))
+    table = await held_meeting(team, "Walk: meeting of the table", hours_ago=2)
+    item = await meetings.add_item(table, agenda_item("discussion", "Walk: respite capacity"))
+    spare = await meetings.add_item(table, agenda_item("presentation", "Walk: spare item, deleted"))
+    assert carry_item in {c["id"] for c in await meetings.carry_over_candidates(table)}, (
+        "another meeting of the team ended between the walk's two: pick other times"
+    )
+    await minutes.ensure_minutes(table)
+    await Minutes.update({Minutes.status: "circulated"}).where(Minutes.meeting == table.meeting["id"])
+    if team_key == "collab":  # the guest is invited to the meeting of the table, not the earlier one
+        await Invitation.insert(Invitation(
+            meeting=table.meeting["id"], person=demo.people[GUEST], created_at=clock.now()
+        ))
+    owner, agency = ACTION_OWNERS[team_key]
+    action = await actions.create(
+        team, ActionInput("Walk: share the respite waitlist", "", demo.people[owner], demo.agencies[agency],
+                          None, "open"),
+        viewer(demo, LEADS[team_key]), table.meeting["id"], item,
+    )
+    return TeamRecords(
+        meetings={
+            "table": MeetingIds(table.meeting["id"], {
+                "item": item, "spare": spare, "carry": carry_item, "template": template_item,
+            }),
+            "earlier": MeetingIds(earlier.meeting["id"], dict.fromkeys(
+                ("item", "spare", "carry", "template"), carry_item,
+            )),
+        },
+        action=action,
+    )
 
 
 def outcome(response) -> str:
@@ -225,7 +405,7 @@ def outcome(response) -> str:
     location = response.headers.get("location", "")
     if status == 303 and location.startswith("/login?next="):
         return "login"
-    if 200 <= status < 300 or status in (303, 422):
+    if 200 <= status < 300 or status in (303, 409, 422):
         return "ok"
     return str(status)
 
@@ -247,7 +427,7 @@ async def request(client, token: str, method: str, path: str, spec: Route):
 @pytest.mark.parametrize("name", COLUMNS)
 async def test_authorization(app, demo, name):
     persona = PERSONAS[name]
-    ids = await demo_ids(demo)
+    ids = await demo_ids(demo, records_for=persona.team)
     client, token = await browser(app, persona)
     mismatches = []
     walk = sorted(ROUTES.items(), key=lambda item: item[1].last)
@@ -330,3 +510,78 @@ async def test_an_htmx_request_without_a_session_is_told_where_to_log_in(client,
     assert response.status_code == 401
     assert response.headers["hx-redirect"] == f"/login?next=/teams/{team}/roster"
 
+
+# States the table cannot show: drafts, invitations, an item given to the viewer's agency.
+
+
+async def collab_meeting(demo, title: str, *, published: bool, item_title: str, hours_ago: int = 5):
+    team = await teams.get_team(demo.team(TEAM_NAMES["collab"]))
+    held = await held_meeting(team, title, hours_ago=hours_ago)
+    if not published:
+        await Meeting.update({Meeting.agenda_published_at: None}).where(Meeting.id == held.meeting["id"])
+    await meetings.add_item(held, agenda_item("discussion", item_title))
+    return held
+
+
+async def test_drafts_are_for_the_people_who_run_the_meeting(app, demo):
+    """Members see a meeting whose agenda is a draft, but not its items; draft minutes are not there."""
+    held = await collab_meeting(demo, "Walk: drafts", published=False, item_title="Walk: draft-only item")
+    await minutes.ensure_minutes(held)  # a draft
+    meeting_id = held.meeting["id"]
+    async with await make_client(app) as chair, await make_client(app) as member:
+        await log_in(chair, CHAIR)
+        await log_in(member, SCHOOL)
+        page = await chair.get(f"/meetings/{meeting_id}")
+        assert page.status_code == 200 and "Walk: draft-only item" in page.text
+        for path in (f"/meetings/{meeting_id}/minutes", f"/meetings/{meeting_id}/minutes/print"):
+            assert (await chair.get(path)).status_code == 200, path
+            assert (await member.get(path)).status_code == 404, path
+        page = await member.get(f"/meetings/{meeting_id}")
+        assert page.status_code == 200
+        assert "Walk: draft-only item" not in page.text
+        panel = await member.get(f"/meetings/{meeting_id}/live/panel")
+        assert panel.status_code == 200 and "Walk: draft-only item" not in panel.text
+
+
+async def test_a_guest_sees_only_the_meetings_they_are_invited_to_and_published_agendas(app, demo):
+    published = await collab_meeting(demo, "Walk: invited, published", published=True,
+                                     item_title="Walk: published item")
+    draft = await collab_meeting(demo, "Walk: invited, draft", published=False, item_title="Walk: draft item")
+    other = await collab_meeting(demo, "Walk: not invited", published=True, item_title="Walk: other item")
+    team = demo.team(TEAM_NAMES["collab"])
+    await Invitation.delete().where(Invitation.person == demo.people[GUEST])  # the demo's, if any
+    async with await make_client(app) as guest:
+        await log_in(guest, GUEST)
+        assert (await guest.get(f"/teams/{team}/meetings")).status_code == 403  # invited to none
+        for held in (published, draft):
+            await Invitation.insert(Invitation(
+                meeting=held.meeting["id"], person=demo.people[GUEST], created_at=clock.now()
+            ))
+        page = await guest.get(f"/teams/{team}/meetings")
+        assert page.status_code == 200
+        assert "Walk: invited, published" in page.text and "Walk: invited, draft" in page.text
+        assert "Walk: not invited" not in page.text
+        page = await guest.get(f"/meetings/{published.meeting['id']}")
+        assert page.status_code == 200 and "Walk: published item" in page.text
+        page = await guest.get(f"/meetings/{draft.meeting['id']}")
+        assert page.status_code == 200 and "Walk: draft item" not in page.text
+        assert (await guest.get(f"/meetings/{other.meeting['id']}")).status_code == 404
+
+
+async def test_a_member_updates_the_action_items_given_to_their_agency(app, demo):
+    """An item given to an agency (no one person): that agency's members update it, others may not."""
+    team = await teams.get_team(demo.team(TEAM_NAMES["collab"]))
+    action = await actions.create(
+        team, ActionInput("Walk: for the agency", "", None, demo.agencies["MHAS"], None, "open"),
+        viewer(demo, CHAIR),
+    )
+    async with await make_client(app) as agency_member, await make_client(app) as other:
+        token = await log_in(agency_member, "beth.lindqvist@maple.example")  # a member, for MHAS
+        other_token = await log_in(other, SCHOOL)  # a member, for MCS
+        assert (await agency_member.get(f"/actions/{action}")).status_code == 200
+        assert (await other.get(f"/actions/{action}")).status_code == 200  # the team's items
+        response = await agency_member.post(f"/actions/{action}/progress", data={"_csrf_token": token})
+        assert response.status_code == 422  # allowed: only the form is empty
+        response = await other.post(f"/actions/{action}/progress", data={"_csrf_token": other_token})
+        assert response.status_code == 403
+        assert (await agency_member.get(f"/actions/{action}/edit")).status_code == 403

@@ -9,13 +9,30 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.accounts.tables import Affiliation, Person
+from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
 from server.app import create_app
 from server.demo import load_demo
-from server.actions.tables import ActionItem, ActionUpdate
-from server.meetings.tables import AgendaItem, Attendance, Decision, Meeting, Minutes, Series, TemplateItem
+from server.meetings.tables import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    Minutes,
+    Series,
+    TemplateItem,
+)
 from server.teams.tables import Membership, Team
-from tests.conftest import ADMIN, CHAIR, SCHOOL, Demo, empty_database, log_in, make_client, post_form
+from tests.conftest import (
+    ADMIN,
+    CHAIR,
+    SCHOOL,
+    Demo,
+    empty_database,
+    log_in,
+    make_client,
+    post_form,
+)
 
 hostile_text = st.one_of(
     st.text(max_size=30),

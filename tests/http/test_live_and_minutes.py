@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from server.meetings.tables import AgendaItem, Attendance, Meeting, Minutes, MinutesRevision, TemplateItem
+from server.meetings.tables import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Minutes,
+    MinutesRevision,
+    TemplateItem,
+)
 from tests.conftest import CHAIR, SCHOOL, log_in, make_client, post_form
 from tests.meetings_helpers import NEW_YORK, schedule
 
