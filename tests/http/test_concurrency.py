@@ -98,3 +98,37 @@ async def test_adding_one_person_twice_at_the_same_moment_gives_them_one_seat(de
             await client.aclose()
     assert sorted(r.status_code for r in responses) == [303] + [422] * 9
     assert await Membership.count().where((Membership.team == team_id) & (Membership.person == derek)) == 1
+
+
+async def test_a_watcher_sees_live_changes_made_through_other_workers(demo):
+    """Two worker processes share nothing in memory: the live version lives in the database."""
+    from datetime import datetime, timedelta
+
+    from server.meetings.tables import Meeting, TemplateItem
+    from tests.meetings_helpers import NEW_YORK
+
+    await TemplateItem.delete().where(TemplateItem.team == demo.team("Community Collaborative"))
+    soon = datetime.now(NEW_YORK) + timedelta(minutes=30)
+    with running_server(workers=2) as base_url:
+        chair, token = await logged_in_client(base_url, CHAIR)
+        member, _ = await logged_in_client(base_url, SCHOOL)
+        try:
+            created = await chair.post(f"/teams/{demo.team('Community Collaborative')}/meetings", data={
+                "_csrf_token": token, "title": "Across workers", "day": soon.date().isoformat(),
+                "start": soon.strftime("%H:%M"), "duration_minutes": "60"})
+            meeting_id = int(created.headers["location"].rsplit("/", 1)[1])
+            for title in ("First", "Second"):
+                await chair.post(f"/meetings/{meeting_id}/items", data={
+                    "_csrf_token": token, "title": title, "kind": "discussion", "planned_minutes": "5"})
+            await chair.post(f"/meetings/{meeting_id}/publish", data={"_csrf_token": token, "published": "true"})
+            version = (await Meeting.select(Meeting.live_version).where(Meeting.id == meeting_id).first())["live_version"]
+            # Several polls, so both workers answer some of them.
+            polls = [await member.get(f"/meetings/{meeting_id}/live/panel?v={version}") for _ in range(6)]
+            assert {p.status_code for p in polls} == {204}
+            await chair.post(f"/meetings/{meeting_id}/live/start", data={"_csrf_token": token})
+            await chair.post(f"/meetings/{meeting_id}/live/next", data={"_csrf_token": token})
+            seen = [await member.get(f"/meetings/{meeting_id}/live/panel?v={version}") for _ in range(6)]
+            assert all(p.status_code == 200 and "Second" in p.text.split("Now:")[1][:300] for p in seen)
+        finally:
+            await chair.aclose()
+            await member.aclose()
