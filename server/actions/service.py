@@ -168,8 +168,8 @@ async def my_actions(viewer: Viewer, scope: str, status: str, team_id: int | Non
         if team_id is not None:
             query = query.where(ActionItem.team == team_id)
         items = await query.limit(1000)
-    for item in items:
-        item["overdue"] = policy.is_overdue(item["due_on"], item["status"], today)
+    for item in items:  # "today" is the team's today
+        item["overdue"] = policy.is_overdue(item["due_on"], item["status"], clock.today_in(item["team.time_zone"]))
     unique_teams = {t["team.id"]: t["team.name"] for t in teams}
     return {"items": items, "teams": [{"id": k, "name": v} for k, v in unique_teams.items()],
             "agency_id": agency_id}

@@ -139,7 +139,7 @@ async def attendance(access: MeetingAccess) -> dict:
     """Every current roster member with their check-in, plus quorum."""
     team = access.team
     async with reading():
-        people = await roster_people(team)
+        people = await roster_people(team, access.day)  # the roster of the meeting's day
         records = await Attendance.select(
             Attendance.person, Attendance.status, Attendance.standing_in_for, Attendance.arrived_at,
             Attendance.departed_at, Attendance.standing_in_for.name,
@@ -165,7 +165,7 @@ async def check_in(access: MeetingAccess, person_id: int, status: str, standing_
     """Records one person's attendance; arrival and departure times are kept by the server."""
     if status not in policy.ATTENDANCE:
         return False
-    people = {p["id"] for p in await roster_people(access.team)}
+    people = {p["id"] for p in await roster_people(access.team, access.day)}
     if person_id not in people or (standing_in_for is not None and standing_in_for not in people):
         return False
     now = clock.now()

@@ -40,10 +40,10 @@ async def draft_text(access: MeetingAccess) -> str:
         present = await Attendance.select(Attendance.person.name, Attendance.status,
                                           Attendance.standing_in_for.name).where(
             (Attendance.meeting == meeting["id"]) & Attendance.status.is_in(["present", "remote"])
-        ).order_by(Attendance.person.name)
+        )
         excused = await Attendance.select(Attendance.person.name).where(
             (Attendance.meeting == meeting["id"]) & (Attendance.status == "excused")
-        ).order_by(Attendance.person.name)
+        )
         items = await AgendaItem.select(AgendaItem.id, AgendaItem.kind, AgendaItem.title, AgendaItem.notes,
                                         AgendaItem.position).where(
             AgendaItem.meeting == meeting["id"]).order_by(AgendaItem.position)
@@ -54,6 +54,9 @@ async def draft_text(access: MeetingAccess) -> str:
             ActionItem.source_meeting == meeting["id"]).order_by(ActionItem.id)
     start = local(meeting["starts_at"], zone)
     lines = [f"{meeting['title']} — {start:%Y-%m-%d %H:%M} ({zone})", ""]
+    # Sorted here, not in SQL: collation differs between SQLite and PostgreSQL.
+    present = sorted(present, key=lambda row: row["person.name"])
+    excused = sorted(excused, key=lambda row: row["person.name"])
     remote = _("remote")
     attendees = [
         row["person.name"] + (f" ({remote})" if row["status"] == "remote" else "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 
 from server import clock
@@ -19,17 +19,27 @@ from server.web.i18n import N_
 from server.web.responses import redirect
 from server.web.templating import render
 
+NO_MEETINGS = N_("These dates hold no meeting of this pattern. Move the last date or the pattern.")
 SCOPES = {"this": N_("Only this meeting"), "following": N_("This and following meetings"),
           "series": N_("Every meeting in the series")}
 
 
-async def meeting_access(request: Request, meeting_id: int, *, run: bool = False) -> MeetingAccess:
-    """The meeting and the viewer's standing; 404 if it does not exist or they may not know it."""
+class AgendaClosed(HTTPException):
+    status_code = 409
+    detail = "agenda closed"
+
+
+async def meeting_access(request: Request, meeting_id: int, *, run: bool = False,
+                         agenda: bool = False) -> MeetingAccess:
+    """The meeting and the viewer's standing; 404 if it does not exist or they may not know it.
+    `run`: the viewer must run the meeting; `agenda`: the agenda must still be open to change."""
     found = await service.meeting_access(request.scope["user"], meeting_id)
     if found is None or not policy.can_see_meeting(found.roles, found.invited):
         raise NotFoundException()
     if run and not found.can_run:
         raise PermissionDeniedException()
+    if agenda and not found.agenda_open:
+        raise AgendaClosed()
     return found
 
 
@@ -93,7 +103,10 @@ class TeamMeetingsController(Controller):
         data, rule, errors = parse_meeting_form(form)
         if errors or data is None:
             return meeting_form(request, found.team, form, errors, status_code=422)
-        meeting_id = await service.create_meeting(found.team, data, rule)
+        try:
+            meeting_id = await service.create_meeting(found.team, data, rule)
+        except service.NoOccurrences:
+            return meeting_form(request, found.team, form, {"until": NO_MEETINGS}, status_code=422)
         return redirect(request, f"/meetings/{meeting_id}", flash="meeting_created")
 
     @get("/template")
@@ -181,6 +194,9 @@ class MeetingController(Controller):
                                                 form.get("version", ""))
         except Stale:
             return error_page(request, 409)
+        except service.NoOccurrences:
+            return meeting_form(request, found.team, form, {"until": NO_MEETINGS}, status_code=422,
+                                meeting=found.meeting, series=series)
         return redirect(request, f"/meetings/{target}", flash="meeting_saved")
 
     @post("/cancel", status_code=200)
@@ -202,20 +218,20 @@ class MeetingController(Controller):
 
     @post("/publish", status_code=200)
     async def publish(self, request: Request, meeting_id: FromPath[int]) -> Response:
-        found = await meeting_access(request, meeting_id, run=True)
+        found = await meeting_access(request, meeting_id, run=True, agenda=True)
         form = await form_data(request)
         await service.set_published(found, form.get("published", "true") == "true")
         return redirect(request, f"/meetings/{meeting_id}", flash="agenda_saved")
 
     @post("/template", status_code=200)
     async def apply_template(self, request: Request, meeting_id: FromPath[int]) -> Response:
-        found = await meeting_access(request, meeting_id, run=True)
+        found = await meeting_access(request, meeting_id, run=True, agenda=True)
         await service.apply_template(found)
         return redirect(request, f"/meetings/{meeting_id}", flash="agenda_saved")
 
     @post("/items", status_code=200)
     async def add_item(self, request: Request, meeting_id: FromPath[int]) -> Response:
-        found = await meeting_access(request, meeting_id, run=True)
+        found = await meeting_access(request, meeting_id, run=True, agenda=True)
         form = await form_data(request)
         people = await service.roster_people(found.team)
         data, errors = policy.validate_item(form, {p["id"] for p in people})
@@ -234,7 +250,7 @@ class MeetingController(Controller):
 
     @get("/items/{item_id:int}/edit")
     async def edit_item(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
-        found = await meeting_access(request, meeting_id, run=True)
+        found = await meeting_access(request, meeting_id, run=True, agenda=True)
         item = await service.get_item(found, item_id)
         if item is None:
             raise NotFoundException()
@@ -251,7 +267,7 @@ class MeetingController(Controller):
 
     @post("/items/{item_id:int}", status_code=200)
     async def update_item(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
-        found = await meeting_access(request, meeting_id, run=True)
+        found = await meeting_access(request, meeting_id, run=True, agenda=True)
         form = await form_data(request)
         people = await service.roster_people(found.team)
         data, errors = policy.validate_item(form, {p["id"] for p in people})
@@ -268,14 +284,14 @@ class MeetingController(Controller):
 
     @post("/items/{item_id:int}/delete", status_code=200)
     async def delete_item(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
-        found = await meeting_access(request, meeting_id, run=True)
+        found = await meeting_access(request, meeting_id, run=True, agenda=True)
         if not await service.delete_item(found, item_id):
             raise NotFoundException()
         return await self._agenda_changed(request, found)
 
     @post("/items/{item_id:int}/move", status_code=200)
     async def move_item(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
-        found = await meeting_access(request, meeting_id, run=True)
+        found = await meeting_access(request, meeting_id, run=True, agenda=True)
         form = await form_data(request)
         if not await service.reorder(found, item_id, form.get("direction", ""), None):
             return error_page(request, 422)
@@ -284,7 +300,7 @@ class MeetingController(Controller):
     @post("/items/order", status_code=200)
     async def order_items(self, request: Request, meeting_id: FromPath[int]) -> Response:
         """The order after a drag and drop: every item id, in the new order."""
-        found = await meeting_access(request, meeting_id, run=True)
+        found = await meeting_access(request, meeting_id, run=True, agenda=True)
         form = await form_data(request)
         proposed = [int(part) for part in form.get("order", "").split(",") if part.isdigit() and len(part) < 12]
         if not await service.reorder(found, None, None, proposed):
@@ -293,7 +309,7 @@ class MeetingController(Controller):
 
     @post("/carry/{item_id:int}", status_code=200)
     async def carry_over(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
-        found = await meeting_access(request, meeting_id, run=True)
+        found = await meeting_access(request, meeting_id, run=True, agenda=True)
         if not await service.carry_over(found, item_id):
             raise NotFoundException()
         return await self._agenda_changed(request, found)

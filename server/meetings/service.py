@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from server import clock
@@ -41,6 +41,10 @@ class Stale(Exception):
     """The record changed since the form was loaded (its version moved on)."""
 
 
+class NoOccurrences(Exception):
+    """The rule produces no meeting at all (e.g. it ends before its first matching day)."""
+
+
 def new_uid() -> str:
     return f"{uuid.uuid4()}@convene"
 
@@ -66,6 +70,20 @@ class MeetingAccess:
     @property
     def can_run(self) -> bool:
         return policy.can_run(self.roles)
+
+    @property
+    def agenda_open(self) -> bool:
+        """Once a meeting has ended its agenda is the record of what happened: it is closed."""
+        return self.meeting["live_status"] != "ended"
+
+    @property
+    def editing(self) -> bool:
+        """The viewer may change this meeting's agenda now."""
+        return self.can_run and self.agenda_open
+
+    @property
+    def day(self) -> date:
+        return local(self.meeting["starts_at"], self.team["time_zone"]).date()
 
     @property
     def is_member(self) -> bool:
@@ -159,8 +177,12 @@ async def create_meeting(team: dict, data: MeetingInput, rule: Recurrence | None
                 _meeting_row(team, data, to_utc(data.start_local(), team["time_zone"]), uid=new_uid())
             ).returning(Meeting.id)
         else:
-            series_id = await _insert_series(team, data, rule)
             starts = recurrence.occurrences(data.start_local(), rule, team["time_zone"])
+            if not starts:
+                raise NoOccurrences()
+            # Calendars count DTSTART as the first meeting: start the series on its first real one.
+            data = replace(data, day=local(starts[0], team["time_zone"]).date())
+            series_id = await _insert_series(team, data, rule)
             uid = (await Series.select(Series.uid).where(Series.id == series_id).first())["uid"]
             rows = await Meeting.insert(*[
                 _meeting_row(team, data, start, uid=uid, series_id=series_id, original_start=start)
@@ -279,6 +301,9 @@ async def _rebuild_series(series: dict, team: dict, data: MeetingInput, rule: Re
     if not first and existing and data.day != local(existing[0]["original_start"], zone).date():
         start_local = data.start_local()
     starts = recurrence.occurrences(start_local, rule, zone)
+    if not starts:
+        raise NoOccurrences()
+    start_local = local(starts[0], zone).replace(tzinfo=None)  # DTSTART is the first real meeting
     time_changed = start_local != series["start_local"] or data.duration_minutes != series["duration_minutes"]
     await Series.update({
         Series.title: data.title, Series.start_local: start_local, Series.duration_minutes: data.duration_minutes,
@@ -378,12 +403,13 @@ async def agenda(access: MeetingAccess) -> Agenda:
             ActionItem.owner.name, ActionItem.owner_agency.name, ActionItem.owner_agency.short_name,
         ).where(ActionItem.source_meeting == meeting["id"]).order_by(ActionItem.id)
         needs_review = any(item["kind"] == "action_item_review" for item in items)
+        reviewed = (ActionItem.team == access.team["id"]) & ActionItem.status.is_in(["open", "in_progress", "blocked"])
+        if not access.agenda_open:  # a past meeting reviewed what existed then, not what came later
+            reviewed &= ActionItem.created_at < (meeting["live_ended_at"] or meeting["ends_at"])
         open_actions = await ActionItem.select(
             ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.owner.name,
             ActionItem.owner_agency.short_name, ActionItem.owner_agency.name,
-        ).where(
-            (ActionItem.team == access.team["id"]) & ActionItem.status.is_in(["open", "in_progress", "blocked"])
-        ).order_by(ActionItem.due_on) if needs_review else []
+        ).where(reviewed).order_by(ActionItem.due_on) if needs_review else []
     starts = policy.running_starts(local(meeting["starts_at"], zone), [i["planned_minutes"] for i in items])
     for number, (item, start) in enumerate(zip(items, starts, strict=True), start=1):
         item["number"] = number
@@ -397,9 +423,9 @@ async def agenda(access: MeetingAccess) -> Agenda:
     )
 
 
-async def roster_people(team: dict) -> list[dict]:
-    """Current members (for presenter, owner and attendance choices)."""
-    day = clock.today_in(team["time_zone"])
+async def roster_people(team: dict, day: date | None = None) -> list[dict]:
+    """Members on `day` (today by default): presenter, guest and attendance choices."""
+    day = day or clock.today_in(team["time_zone"])
     return await Membership.select(
         Membership.person.id.as_alias("id"), Membership.person.name.as_alias("name"),
         Membership.agency.id.as_alias("agency_id"), Membership.agency.name.as_alias("agency_name"),

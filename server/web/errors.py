@@ -37,6 +37,7 @@ EXPLANATIONS = {
     500: N_("The error has been logged. Try again in a moment."),
 }
 CSRF_EXPLANATION = N_("This form has expired. Reload the page and submit it again.")
+AGENDA_CLOSED = N_("The meeting has ended, so its agenda is closed. Corrections go into the minutes.")
 
 
 def error_page(request: Request, status: int, explanation: str | None = None) -> Response:
@@ -64,6 +65,8 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
             return Response("", status_code=401, headers={"HX-Redirect": target})
         return Redirect(target, status_code=303)
     explanation = CSRF_EXPLANATION if "CSRF" in str(exc.detail) else None
+    if exc.detail == "agenda closed":
+        explanation = AGENDA_CLOSED
     return error_page(request, exc.status_code, explanation)
 
 

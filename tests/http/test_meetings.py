@@ -158,3 +158,41 @@ async def test_a_case_review_item_never_shows_the_title_typed_for_it(client, dem
     assert "Jane Doe" not in page.text
     assert re.search(r"Case review \(\d+\)", page.text)
     assert not await AgendaItem.exists().where(AgendaItem.title.like("%Jane%"))
+
+
+async def test_a_series_typed_on_another_day_starts_on_its_first_real_meeting(client, demo):
+    token = await log_in(client, CHAIR)
+    # 2027-01-18 is a Monday; the rule asks for the third Wednesday.
+    first = await schedule(client, token, demo.team(COLLABORATIVE), **{**THIRD_WEDNESDAY, "day": "2027-01-18"})
+    meeting = await Meeting.objects().where(Meeting.id == first).first()
+    series = await Series.objects().where(Series.id == meeting.series).first()
+    assert series.start_local.date().isoformat() == "2027-01-20"
+    assert local(meeting.starts_at).date().isoformat() == "2027-01-20"
+    meetings = await series_meetings(series.id)
+    assert [m["starts_at"] for m in meetings] == independent(series.start_local, recurrence.from_row(series.to_dict()),
+                                                             "America/New_York")
+
+
+async def test_a_pattern_with_no_meeting_before_its_end_is_refused(client, demo):
+    token = await log_in(client, CHAIR)
+    response = await post_form(client, f"/teams/{demo.team(COLLABORATIVE)}/meetings", {
+        "title": "Never", "day": "2027-01-04", "start": "10:00", "duration_minutes": "60",
+        "frequency": "monthly_weekday", "week_of_month": "3", "weekday": "2", "ends": "until", "until": "2027-01-10",
+    }, token)
+    assert response.status_code == 422
+    assert "hold no meeting of this pattern" in response.text
+    assert not await Meeting.exists().where(Meeting.title == "Never")
+
+
+async def test_an_ended_meetings_agenda_is_closed(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE))
+    await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+    await post_form(client, f"/meetings/{meeting_id}/live/end", {}, token)
+    before = await AgendaItem.count().where(AgendaItem.meeting == meeting_id)
+    response = await post_form(client, f"/meetings/{meeting_id}/items",
+                               {"title": "Late addition", "kind": "discussion", "planned_minutes": "5"}, token)
+    assert response.status_code == 409 and "agenda is closed" in response.text
+    assert await AgendaItem.count().where(AgendaItem.meeting == meeting_id) == before
+    page = await client.get(f"/meetings/{meeting_id}")
+    assert "Add an item" not in page.text and "Publish the agenda" not in page.text
