@@ -24,9 +24,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = Path(os.environ.get("CONVENE_SHOTS_DIR", "/tmp/convene-shots"))
@@ -40,7 +42,11 @@ CHROMIUM_ARGS = [
 DEMO_PASSWORD = re.search(
     r'^DEMO_PASSWORD = "([^"]+)"', (ROOT / "server" / "demo.py").read_text(), re.MULTILINE
 ).group(1)
-CHAIR, ADMIN = "chair@maple.example", "admin@maple.example"
+DEMO_TIME_ZONE = re.search(
+    r'^TIME_ZONE = "([^"]+)"', (ROOT / "server" / "demo.py").read_text(), re.MULTILINE
+).group(1)
+CHAIR, ADMIN, MEMBER = "chair@maple.example", "admin@maple.example", "school@maple.example"
+MEMBER_NAME = "Angela Brooks"
 COLLABORATIVE = "Maple County Community Collaborative"
 HOUSING_AGENCY = "Maple Community Action Partnership (Housing)"
 DESKTOP = {"width": 1280, "height": 900}
@@ -134,6 +140,7 @@ class Shooter:
 
     def shot(self, page: Page, name: str) -> None:
         page.wait_for_load_state("networkidle")
+        page.mouse.move(0, 0)  # no hover state left over from the last click
         path = self.out / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         self.taken.append(path)
@@ -181,6 +188,11 @@ def watch(page: Page) -> None:
     page.on("response", on_response)
 
 
+def settle(page: Page) -> None:
+    """Waits until htmx has no request in flight and has finished swapping."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+
+
 def log_in(page: Page, email: str) -> None:
     page.goto("/login")
     page.locator("#email").fill(email)
@@ -200,6 +212,122 @@ def choose_language(page: Page, language: str) -> None:
 def team_id(page: Page, name: str) -> str:
     page.goto("/teams")
     return page.get_by_role("link", name=name).get_attribute("href").rsplit("/", 1)[-1]
+
+
+# What the chair types into the meeting shots, in the language of the shot.
+MEETING_WORDS = {
+    "en": {
+        "title": "Community Collaborative special meeting",
+        "item": "School-based mental health referrals",
+        "notes": "Referrals from the three middle schools doubled since August; waits are now six weeks.",
+        "decision": "Ask the Board to fund a second school-based clinician.",
+        "action": "Draft the clinician funding request for the Board",
+        "progress": "First draft shared with the principals; budget figures due Friday.",
+    },
+    "es": {
+        "title": "Reunión extraordinaria de la Colaborativa Comunitaria",
+        "item": "Derivaciones de salud mental en las escuelas",
+        "notes": "Las derivaciones de las tres escuelas intermedias se duplicaron desde agosto; "
+                 "la espera ya es de seis semanas.",
+        "decision": "Pedir a la Junta que financie un segundo clínico escolar.",
+        "action": "Redactar la solicitud de fondos para el clínico",
+        "progress": "Primer borrador enviado a los directores; las cifras del presupuesto, el viernes.",
+    },
+}
+
+
+def shoot_meeting(browser, base_url: str, language: str, locale: str, prefix: str, viewport: dict,
+                  collaborative: str, shooter: Shooter) -> None:
+    """A meeting from scheduling to minutes, as its chair runs it and a member follows it:
+    the meeting list, the form, the agenda (and an item edited in place), the live view, the
+    member's meeting page during the meeting, the minutes, My action items and an action item."""
+    words = MEETING_WORDS[language]
+    chair_context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
+    chair_context.on("page", watch)
+    chair = chair_context.new_page()
+    log_in(chair, CHAIR)
+    choose_language(chair, language)
+    shooter.visit(chair, f"/teams/{collaborative}/meetings", f"{prefix}-meetings")
+
+    # A meeting today, starting soon: watchers of its page follow it live.
+    shooter.visit(chair, f"/teams/{collaborative}/meetings/new", f"{prefix}-meeting-new")
+    starts = (datetime.now(ZoneInfo(DEMO_TIME_ZONE)) + timedelta(minutes=20)).replace(second=0, microsecond=0)
+    form = chair.locator("main form")
+    form.locator("#title").fill(words["title"])
+    form.locator("#day").fill(starts.date().isoformat())
+    form.locator("#start").fill(starts.strftime("%H:%M"))
+    with chair.expect_navigation(url="**/meetings/*"):
+        form.locator(".form-actions button[type=submit]").click()
+    meeting = re.search(r"/meetings/\d+", chair.url).group(0)
+    add = chair.locator("#add-item-form")
+    add.locator("#title").fill(words["item"])
+    add.locator("#kind").select_option("discussion")
+    add.locator("#planned_minutes").fill("20")
+    add.locator("button[type=submit]").click()
+    items = chair.locator("#agenda-items > li")
+    expect(items.filter(has_text=words["item"])).to_have_count(1)
+    while (index := next(n for n, text in enumerate(items.all_inner_texts()) if words["item"] in text)) > 1:
+        items.nth(index).locator("button[value=up]").click()  # up to second place
+        expect(items.nth(index - 1).filter(has_text=words["item"])).to_have_count(1)
+    shooter.shot(chair, f"{prefix}-meeting-agenda")
+    chair.locator("#agenda-items > li .agenda-controls a").last.click()
+    chair.locator("li.agenda-item.editing").wait_for()
+    shooter.shot(chair, f"{prefix}-meeting-agenda-editing-item")
+    chair.goto(meeting)
+    with chair.expect_navigation():
+        chair.locator(f"form[action='{meeting}/publish'] button").click()
+
+    # Live: started, attendance taken, on the second item with notes, a decision, an action.
+    chair.goto(f"{meeting}/live")
+    chair.locator(f"form[action='{meeting}/live/start'] button").click()
+    chair.locator("#current-heading").wait_for()
+    attendees = chair.locator("li.attendee")
+    for index, status in ((0, "present"), (1, "present"), (2, "present"), (3, "remote")):
+        attendees.nth(index).locator(f"button[value={status}]").click()
+        expect(attendees.nth(index).locator(f"button[value={status}]")).to_have_attribute("aria-pressed", "true")
+    chair.locator(f"form[action='{meeting}/live/next'] button").click()
+    expect(chair.locator("#current-heading")).to_contain_text(words["item"])
+    chair.locator("#item-notes").fill(words["notes"])
+    chair.locator("form[action$='/notes'] button").click()
+    settle(chair)
+    chair.locator("#decision-text").fill(words["decision"])
+    chair.locator("form[action$='/decisions'] button").click()
+    expect(chair.locator(".current-item-card li")).to_contain_text([words["decision"]])
+    chair.locator("#action-title").fill(words["action"])
+    chair.locator("#action-owner_id").select_option(label=MEMBER_NAME)
+    chair.locator("#action-due_on").fill((starts.date() + timedelta(days=14)).isoformat())
+    chair.locator(f"form[action='{meeting}/actions'] button[type=submit]").click()
+    created = chair.locator("section[aria-labelledby='new-action-heading'] a")
+    expect(created).to_have_text([words["action"]])
+    action = created.get_attribute("href")
+    chair.evaluate("window.scrollTo(0, 0)")
+    shooter.shot(chair, f"{prefix}-meeting-live")
+
+    # The member's meeting page while the meeting runs.
+    member_context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
+    member_context.on("page", watch)
+    member = member_context.new_page()
+    log_in(member, MEMBER)
+    choose_language(member, language)
+    member.goto(meeting)
+    expect(member.locator("#live-actions")).to_contain_text(words["action"])
+    shooter.shot(member, f"{prefix}-meeting-live-member")
+
+    with chair.expect_navigation(url="**/minutes"):
+        chair.locator(f"form[action='{meeting}/live/end'] button").click()
+    shooter.shot(chair, f"{prefix}-minutes")
+    chair_context.close()
+
+    # The member's action items, and the new one after a progress update.
+    shooter.visit(member, "/actions", f"{prefix}-my-actions")
+    with member.expect_navigation():
+        member.locator(f"#results a[href='{action}']").click()
+    member.locator("#status").select_option("in_progress")
+    member.locator("#note").fill(words["progress"])
+    with member.expect_navigation():
+        member.locator("form[action$='/progress'] button[type=submit]").click()
+    shooter.shot(member, f"{prefix}-action-item")
+    member_context.close()
 
 
 def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> None:
@@ -235,6 +363,8 @@ def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> N
         page.locator("#add-member-form .error-summary").wait_for()
         shooter.shot(page, f"{prefix}-roster-add-with-problem")
         context.close()
+
+        shoot_meeting(browser, base_url, language, locale, prefix, viewport, collaborative, shooter)
 
         context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
         context.on("page", watch)

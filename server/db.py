@@ -92,3 +92,9 @@ async def lock_row(table: type, row_id: int) -> None:
     """
     if not is_sqlite():
         await table.raw(f"SELECT id FROM {table._meta.tablename} WHERE id = {{}} FOR UPDATE", row_id)
+
+
+def contains(column, text: str):
+    """Case-insensitive substring match: ILIKE on PostgreSQL, LIKE on SQLite (which ignores ASCII case)."""
+    pattern = f"%{text}%"
+    return column.like(pattern) if is_sqlite() else column.ilike(pattern)

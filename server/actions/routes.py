@@ -21,11 +21,11 @@ def _team_filter(value: str | None) -> int | None:
 
 
 @get("/actions")
-async def my_actions(request: Request, show: FromQuery[str] = "mine", status: FromQuery[str] = "open",
+async def my_actions(request: Request, show: FromQuery[str] = "mine", status: FromQuery[str] = "unfinished",
                      team: FromQuery[str | None] = None) -> Response:
     """Assigned to me, created by me, or my agency's, across every team; filters by status and team."""
     scope = show if show in policy.SCOPES else "mine"
-    status = status if status in policy.STATUSES or status in {"open", "all"} else "open"
+    status = status if status in policy.STATUSES or status in {"unfinished", "all"} else "unfinished"
     result = await service.my_actions(request.scope["user"], scope, status, _team_filter(team))
     return render(request, "actions/mine.html", {
         **result, "scope": scope, "status": status, "team_filter": _team_filter(team),
@@ -37,9 +37,9 @@ class TeamActionsController(Controller):
     path = "/teams/{team_id:int}/actions"
 
     @get("/")
-    async def team_actions(self, request: Request, team_id: FromPath[int], status: FromQuery[str] = "open") -> Response:
+    async def team_actions(self, request: Request, team_id: FromPath[int], status: FromQuery[str] = "unfinished") -> Response:
         found = await team_access(request, team_id, lambda viewer, roles: bool(roles - {"guest"}))
-        status = status if status in policy.STATUSES or status in {"open", "all"} else "open"
+        status = status if status in policy.STATUSES or status in {"unfinished", "all"} else "unfinished"
         return render(request, "actions/team.html", {
             "team": found.team, "items": await service.team_actions(found.team, status), "status": status,
             "statuses": policy.STATUSES, "can_manage": policy.can_manage(found.roles),

@@ -161,7 +161,7 @@ async def my_actions(viewer: Viewer, scope: str, status: str, team_id: int | Non
         else:
             who = ActionItem.owner == viewer.id
         query = ActionItem.select(*ACTION_COLUMNS).where(who).order_by(ActionItem.due_on).order_by(ActionItem.id)
-        if status == "open":
+        if status == "unfinished":
             query = query.where(ActionItem.status.is_in(list(policy.OPEN_STATUSES)))
         elif status in policy.STATUSES:
             query = query.where(ActionItem.status == status)
@@ -178,7 +178,7 @@ async def my_actions(viewer: Viewer, scope: str, status: str, team_id: int | Non
 async def team_actions(team: dict, status: str) -> list[dict]:
     query = ActionItem.select(*ACTION_COLUMNS).where(ActionItem.team == team["id"]).order_by(
         ActionItem.due_on).order_by(ActionItem.id)
-    if status == "open":
+    if status == "unfinished":
         query = query.where(ActionItem.status.is_in(list(policy.OPEN_STATUSES)))
     elif status in policy.STATUSES:
         query = query.where(ActionItem.status == status)

@@ -99,7 +99,7 @@ async def save_agency(data: AgencyInput, agency_id: int | None = None) -> int:
         Agency.is_ferpa_agency: data.is_ferpa_agency, Agency.updated_at: now,
     }
     async with writing():
-        clash = Agency.exists().where(Agency.name.ilike(data.name))
+        clash = Agency.exists().where(Agency.name == data.name)
         if agency_id is not None:
             clash = clash.where(Agency.id != agency_id)
         if await clash:

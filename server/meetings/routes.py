@@ -227,7 +227,7 @@ class MeetingController(Controller):
     async def apply_template(self, request: Request, meeting_id: FromPath[int]) -> Response:
         found = await meeting_access(request, meeting_id, run=True, agenda=True)
         await service.apply_template(found)
-        return redirect(request, f"/meetings/{meeting_id}", flash="agenda_saved")
+        return await self._agenda_changed(request, found)
 
     @post("/items", status_code=200)
     async def add_item(self, request: Request, meeting_id: FromPath[int]) -> Response:
@@ -245,7 +245,11 @@ class MeetingController(Controller):
         """htmx gets the refreshed agenda; a browser without JavaScript goes back to the page."""
         if request.headers.get("hx-request") == "true":
             fresh = await service.meeting_access(request.scope["user"], found.meeting["id"])
-            return await self._page(request, fresh, block="agenda")
+            response = await self._page(request, fresh, block="agenda")
+            # Whatever the form targeted (an item being edited, say), the whole agenda is new:
+            # later items' planned times depend on every change.
+            response.headers.update({"HX-Retarget": "#agenda", "HX-Reswap": "outerHTML"})
+            return response
         return redirect(request, f"/meetings/{found.meeting['id']}#agenda", flash="agenda_saved")
 
     @get("/items/{item_id:int}/edit")

@@ -573,15 +573,18 @@ async def carry_over_candidates(access: MeetingAccess) -> list[dict]:
             return []
         unfinished = await AgendaItem.select(*ITEM_COLUMNS).where(
             (AgendaItem.meeting == last["id"]) & AgendaItem.status.is_in(["pending", "current"])
-            & (AgendaItem.kind != "standing")
+            & AgendaItem.kind.not_in(["standing", "action_item_review"])
         ).order_by(AgendaItem.position)
+        template = await TemplateItem.select(TemplateItem.kind, TemplateItem.title).where(
+            TemplateItem.team == access.team["id"])
         carried = await AgendaItem.select(AgendaItem.carried_from).where(
             (AgendaItem.meeting == meeting["id"]) & AgendaItem.carried_from.is_not_null()
         )
     done = {row["carried_from"] for row in carried}
+    standing = {(row["kind"], row["title"]) for row in template}  # every meeting gets those anyway
     for item in unfinished:
         item["from_meeting"] = last
-    return [item for item in unfinished if item["id"] not in done]
+    return [item for item in unfinished if item["id"] not in done and (item["kind"], item["title"]) not in standing]
 
 
 async def carry_over(access: MeetingAccess, item_id: int) -> bool:

@@ -8,7 +8,7 @@ from server import clock
 from server.accounts.service import create_password_link
 from server.accounts.tables import Affiliation, LoginSession, PasswordToken, Person
 from server.agencies.tables import Agency
-from server.db import reading, writing
+from server.db import contains, reading, writing
 from server.people.policy import PersonInput
 from server.teams.tables import Membership
 
@@ -35,14 +35,14 @@ async def list_people(search: str = "", include_inactive: bool = False, limit: i
         query = query.where(Person.active == True)  # noqa: E712
     async with reading():
         people = await query if not search else await query.where(
-            Person.name.ilike(f"%{search}%")
-            | Person.email.ilike(f"%{search}%")
+            contains(Person.name, search)
+            | contains(Person.email, search)
             | Person.id.is_in(
                 Affiliation.select(Affiliation.person).where(
                     _current_affiliation()
                     & (
-                        Affiliation.agency.name.ilike(f"%{search}%")
-                        | Affiliation.agency.short_name.ilike(f"%{search}%")
+                        contains(Affiliation.agency.name, search)
+                        | contains(Affiliation.agency.short_name, search)
                     )
                 )
             )

@@ -40,6 +40,31 @@
     });
   }
 
+  // The Up/Down buttons replace the whole agenda, which would leave keyboard focus nowhere:
+  // put it back on the moved item's button (on its other button once the item reaches an end).
+  var moved = null;
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("#agenda-items button[name=direction]") : null;
+    var item = button ? button.closest("[data-item-id]") : null;
+    moved = item ? { itemId: item.dataset.itemId, direction: button.value } : null;
+  });
+  function refocusMoved(root) {
+    if (!moved || root.id !== "agenda") return;
+    var item = root.querySelector('#agenda-items > [data-item-id="' + moved.itemId + '"]');
+    var other = moved.direction === "up" ? "down" : "up";
+    var button = item && (item.querySelector('button[name=direction][value="' + moved.direction + '"]:not(:disabled)')
+      || item.querySelector('button[name=direction][value="' + other + '"]:not(:disabled)'));
+    moved = null;
+    if (button) button.focus();
+  }
+
+  // The inline edit form of an agenda item takes focus, so keyboard users land in it.
+  function focusItemForm(root) {
+    if (!root.matches || !root.matches("li.agenda-item.editing")) return;
+    var first = root.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+  }
+
   // The live clock: time spent on the current item against its planned minutes.
   function tickClocks() {
     document.querySelectorAll("[data-clock-start]").forEach(function (clock) {
@@ -60,6 +85,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
-  document.addEventListener("htmx:load", function (event) { init(event.target.parentNode || document); });
+  document.addEventListener("htmx:load", function (event) {
+    init(event.target.parentNode || document);
+    refocusMoved(event.target);
+    focusItemForm(event.target);
+  });
   setInterval(tickClocks, 1000);
 })();

@@ -280,7 +280,15 @@ async def test_chair_builds_publishes_and_runs_a_meeting_that_a_member_watches_l
     await axe_check(member, "member's meeting page with the action item")
 
     # -- The chair ends the meeting and lands on the minutes draft. -----------------------------
+    ending: list[str] = []
+
+    async def confirm_end(dialog) -> None:
+        ending.append(dialog.message)
+        await dialog.accept()
+
+    page.once("dialog", confirm_end)
     await follow(page, page.get_by_role("button", name="End the meeting"))
+    assert ending == ["End the meeting now? Items not reached stay open for the next meeting."]
     await expect(page).to_have_url(re.compile(rf"{meeting_path}/minutes$"))
     await expect(h1).to_contain_text(f"Minutes of {TITLE}")
     await expect(h1).to_contain_text("Draft")
