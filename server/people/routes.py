@@ -11,7 +11,7 @@ from server.accounts.service import create_password_link
 from server.config import settings
 from server.people import service
 from server.people.policy import validate_person
-from server.web.forms import form_data
+from server.web.forms import form_data, without_nul
 from server.web.guards import admin_required
 from server.web.i18n import N_
 from server.web.responses import redirect
@@ -28,8 +28,9 @@ class PeopleController(Controller):
 
     @get("/")
     async def list_people(self, request: Request, q: FromQuery[str] = "", inactive: FromQuery[bool] = False) -> Response:
+        q = without_nul(q)[:100]
         people = await service.list_people(q, include_inactive=inactive)
-        return render(request, "people/list.html", {"people": people, "q": q[:100], "inactive": inactive},
+        return render(request, "people/list.html", {"people": people, "q": q, "inactive": inactive},
                       block="results")
 
     @get("/new")

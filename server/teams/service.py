@@ -331,6 +331,8 @@ def parse_csv(raw: bytes) -> list[dict[str, str]]:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadCsv(N_("Save the file as CSV in UTF-8 and try again.")) from None
+    if "\x00" in content:
+        raise BadCsv(N_("The file is not a readable CSV file."))
     try:
         reader = csv.DictReader(io.StringIO(content))
         headers = [h.strip().lower() for h in (reader.fieldnames or [])]

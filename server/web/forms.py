@@ -16,12 +16,18 @@ async def form_data(request: Request, multi: frozenset[str] = frozenset()) -> di
     for key, value in form.multi_items():
         if isinstance(value, UploadFile):
             continue
-        key = str(key)[:100]
+        key = without_nul(str(key)[:100])
+        value = without_nul(str(value))
         if key in multi and key in data:
             data[key] = f"{data[key]},{value}"[:MAX_FIELD]
         elif key not in data:
-            data[key] = str(value)[:MAX_FIELD]
+            data[key] = value[:MAX_FIELD]
     return data
+
+
+def without_nul(text: str) -> str:
+    """NUL characters mean nothing in a form, and PostgreSQL refuses them in text columns."""
+    return text.replace("\x00", "")
 
 
 async def uploaded_file(request: Request, field: str, limit: int) -> bytes | None:

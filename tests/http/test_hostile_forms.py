@@ -153,3 +153,23 @@ def test_hostile_form_values_get_a_4xx_or_a_clean_save_never_a_500(name):
     finally:
         loop.run_until_complete(client.__aexit__(None, None, None))
         loop.close()
+
+
+async def test_nul_characters_never_reach_the_database(client, demo):
+    """PostgreSQL refuses NUL in text; a form or search carrying one is cleaned, not a 500."""
+    from tests.meetings_helpers import schedule
+
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team("Community Collaborative"), title="Nul\x00 test")
+    assert await Meeting.exists().where(Meeting.title == "Nul test")
+    item = await post_form(client, f"/meetings/{meeting_id}/items",
+                           {"title": "A\x00B", "kind": "discussion", "planned_minutes": "5"}, token)
+    assert item.status_code == 303
+    upload = await client.post(f"/teams/{demo.team('Community Collaborative')}/roster/import",
+                               files={"file": ("x.csv", b"email,agency,role\nx\x00@y.org,MCS,member\n", "text/csv")},
+                               data={"_csrf_token": token})
+    assert upload.status_code == 422 and "not a readable CSV" in upload.text
+    async with await make_client(create_app()) as admin:
+        await log_in(admin, ADMIN)
+        search = await admin.get("/people", params={"q": "Ang\x00ela"})
+        assert search.status_code == 200
