@@ -25,6 +25,17 @@ async def live_version(meeting_id: int) -> int | None:
     return row["live_version"] if row else None
 
 
+async def _running(meeting_id: int) -> dict:
+    """Inside writing(): locks the meeting and returns its live state; NotLive unless running."""
+    await lock_row(Meeting, meeting_id)
+    meeting = await Meeting.select(Meeting.live_status, Meeting.current_item_id).where(
+        Meeting.id == meeting_id
+    ).first()
+    if meeting["live_status"] != "live":
+        raise NotLive()
+    return meeting
+
+
 async def start(access: MeetingAccess) -> None:
     """Starts the meeting and its first item."""
     meeting_id = access.meeting["id"]
@@ -52,12 +63,7 @@ async def go_to(access: MeetingAccess, direction: str | None = None, item_id: in
     """Closes the current item (recording its actual end) and opens the next, previous or a chosen one."""
     meeting_id = access.meeting["id"]
     async with writing():
-        await lock_row(Meeting, meeting_id)
-        meeting = await Meeting.select(Meeting.live_status, Meeting.current_item_id).where(
-            Meeting.id == meeting_id
-        ).first()
-        if meeting["live_status"] != "live":
-            raise NotLive()
+        meeting = await _running(meeting_id)
         rows = await AgendaItem.select(AgendaItem.id, AgendaItem.status).where(
             AgendaItem.meeting == meeting_id
         ).order_by(AgendaItem.position)
@@ -93,12 +99,7 @@ async def end(access: MeetingAccess) -> None:
 
     meeting_id = access.meeting["id"]
     async with writing():
-        await lock_row(Meeting, meeting_id)
-        meeting = await Meeting.select(Meeting.live_status, Meeting.current_item_id).where(
-            Meeting.id == meeting_id
-        ).first()
-        if meeting["live_status"] != "live":
-            raise NotLive()
+        meeting = await _running(meeting_id)
         now = clock.now()
         if meeting["current_item_id"]:
             await AgendaItem.update({AgendaItem.status: "done", AgendaItem.ended_at: now}).where(
