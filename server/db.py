@@ -17,6 +17,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 
 
 def make_engine(url: str) -> Engine:
@@ -92,6 +93,12 @@ async def lock_row(table: type, row_id: int) -> None:
     """
     if not is_sqlite():
         await table.raw(f"SELECT id FROM {table._meta.tablename} WHERE id = {{}} FOR UPDATE", row_id)
+
+
+async def lock_key(key: str) -> None:
+    """Inside writing(): serialise writers that share a key but no row (PostgreSQL advisory lock)."""
+    if not is_sqlite():
+        await engine().run_querystring(QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", key))
 
 
 def contains(column, text: str):

@@ -32,11 +32,20 @@ def parse_date(value: str) -> date | None:
     return parsed if 1900 <= parsed.year <= 2200 else None
 
 
-def parse_id(value: object) -> int | None:
+MAX_ID = 2_147_483_647  # ids are 32-bit serials on PostgreSQL
+
+
+def whole_number(value: object, max_digits: int = 9) -> int | None:
+    """A plain ASCII whole number (str.isdigit() also accepts "²", which int() refuses)."""
     text_value = str(value or "").strip()
-    if not text_value.isdigit() or len(text_value) > 12:
+    if not (text_value.isascii() and text_value.isdecimal()) or len(text_value) > max_digits:
         return None
     return int(text_value)
+
+
+def parse_id(value: object) -> int | None:
+    number = whole_number(value, 10)
+    return number if number is not None and 0 < number <= MAX_ID else None
 
 
 def require(errors: dict[str, str], key: str, value: str, max_length: int, label: str) -> None:
@@ -48,5 +57,5 @@ def require(errors: dict[str, str], key: str, value: str, max_length: int, label
 
 def parse_version(value: object) -> int:
     """The record version a form was loaded with; -1 (matches nothing) when it is not a number."""
-    raw = str(value or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else -1
+    number = whole_number(value)
+    return -1 if number is None else number

@@ -14,7 +14,7 @@ from server.accounts import policy
 from server.accounts.policy import Viewer
 from server.accounts.tables import LoginFailure, LoginSession, PasswordToken, Person
 from server.config import settings
-from server.db import reading, writing
+from server.db import lock_key, writing
 from server.tokens import new_token, token_hash
 from server.web.i18n import LANGUAGES, N_
 
@@ -46,24 +46,26 @@ async def log_in(email: str, password: str, ip: str) -> LoginResult:
     email = email.strip().lower()[:254]
     now = clock.now()
     since = now - policy.THROTTLE_WINDOW
-    async with reading():
+    # Every attempt is recorded as a failure *before* the slow password check, under a lock on
+    # the address, so parallel guesses count against each other; a success removes them.
+    async with writing():
+        await lock_key(f"login:{email}")
         email_failures = await LoginFailure.select(LoginFailure.at).where(
             (LoginFailure.email == email) & (LoginFailure.at > since)
         ).order_by(LoginFailure.at)
         ip_failures = await LoginFailure.count().where(
             (LoginFailure.ip == ip) & (LoginFailure.at > since)
         )
+        if policy.is_throttled(len(email_failures), ip_failures):
+            oldest = email_failures[0]["at"] if email_failures else now
+            return LoginResult(throttled_minutes=policy.retry_minutes(oldest, now))
+        await LoginFailure.delete().where(LoginFailure.at < since)
+        await LoginFailure.insert(LoginFailure(email=email, ip=ip[:64], at=now))
         person = await Person.objects().where(
             (Person.email == email) & (Person.active == True)  # noqa: E712
         ).first()
-    if policy.is_throttled(len(email_failures), ip_failures):
-        oldest = email_failures[0]["at"] if email_failures else now
-        return LoginResult(throttled_minutes=policy.retry_minutes(oldest, now))
     stored_hash = person.password_hash if person and person.password_hash else _DUMMY_HASH
     if not await _verify(stored_hash, password) or person is None or not person.password_hash:
-        async with writing():
-            await LoginFailure.delete().where(LoginFailure.at < since)
-            await LoginFailure.insert(LoginFailure(email=email, ip=ip[:64], at=now))
         return LoginResult()
     token = new_token()
     async with writing():

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from server import clock
 from server.actions import policy, service
+from server.forms import parse_id
 from server.teams import service as teams
 from server.teams.routes import access as team_access
-from server.web.forms import form_data
+from server.web.forms import RowId, form_data
 from server.web.i18n import N_
 from server.web.responses import redirect
 from server.web.templating import render
 
 
 def _team_filter(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return parse_id(value)
 
 
 @get("/actions")
@@ -37,7 +38,7 @@ class TeamActionsController(Controller):
     path = "/teams/{team_id:int}/actions"
 
     @get("/")
-    async def team_actions(self, request: Request, team_id: FromPath[int], status: FromQuery[str] = "unfinished") -> Response:
+    async def team_actions(self, request: Request, team_id: RowId, status: FromQuery[str] = "unfinished") -> Response:
         found = await team_access(request, team_id, lambda viewer, roles: bool(roles - {"guest"}))
         status = status if status in policy.STATUSES or status in {"unfinished", "all"} else "unfinished"
         return render(request, "actions/team.html", {
@@ -46,12 +47,12 @@ class TeamActionsController(Controller):
         }, block="results")
 
     @get("/new")
-    async def new_action(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def new_action(self, request: Request, team_id: RowId) -> Response:
         found = await team_access(request, team_id, lambda viewer, roles: policy.can_manage(roles))
         return await action_form(request, found.team, None, {"status": "open"}, {})
 
     @post("/", status_code=200)
-    async def create_action(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def create_action(self, request: Request, team_id: RowId) -> Response:
         found = await team_access(request, team_id, lambda viewer, roles: policy.can_manage(roles))
         form = await form_data(request)
         people, _, agencies = await service.owner_choices(found.team)
@@ -100,12 +101,12 @@ class ActionController(Controller):
         }, block="progress", status_code=status_code)
 
     @get("/")
-    async def action_page(self, request: Request, action_id: FromPath[int]) -> Response:
+    async def action_page(self, request: Request, action_id: RowId) -> Response:
         item, team, roles, may_update = await self._load(request, action_id)
         return await self._page(request, item, team, roles, may_update)
 
     @post("/progress", status_code=200)
-    async def progress(self, request: Request, action_id: FromPath[int]) -> Response:
+    async def progress(self, request: Request, action_id: RowId) -> Response:
         item, team, roles, may_update = await self._load(request, action_id)
         if not may_update:
             raise PermissionDeniedException()
@@ -123,7 +124,7 @@ class ActionController(Controller):
         return redirect(request, f"/actions/{action_id}", flash="action_saved")
 
     @get("/edit")
-    async def edit_action(self, request: Request, action_id: FromPath[int]) -> Response:
+    async def edit_action(self, request: Request, action_id: RowId) -> Response:
         item, team, roles, _ = await self._load(request, action_id)
         if not policy.can_manage(roles):
             raise PermissionDeniedException()
@@ -135,7 +136,7 @@ class ActionController(Controller):
         return await action_form(request, team, item, values, {})
 
     @post("/", status_code=200)
-    async def update_action(self, request: Request, action_id: FromPath[int]) -> Response:
+    async def update_action(self, request: Request, action_id: RowId) -> Response:
         item, team, roles, _ = await self._load(request, action_id)
         if not policy.can_manage(roles):
             raise PermissionDeniedException()

@@ -152,8 +152,8 @@ async def my_actions(viewer: Viewer, scope: str, status: str, team_id: int | Non
             (Membership.person == viewer.id) & (Membership.role != "guest") & (Membership.started_on <= today)
             & (Membership.ended_on.is_null() | (Membership.ended_on > today))
         ).order_by(Membership.team.name)
-        if scope == "created":
-            who = ActionItem.created_by == viewer.id
+        if scope == "created":  # on teams the viewer still sits on
+            who = (ActionItem.created_by == viewer.id) & ActionItem.team.is_in([t["team.id"] for t in teams] or [0])
         elif scope == "agency":
             # Only on teams the viewer sits on: another team's items are not theirs to know.
             who = (ActionItem.owner_agency == (agency_id or 0)) & ActionItem.team.is_in(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
 
 from server import clock
 from server.agencies import service
 from server.agencies.policy import validate_agency
 from server.config import settings
-from server.web.forms import form_data
+from server.web.forms import RowId, form_data
 from server.web.guards import admin_required
 from server.web.i18n import N_
 from server.web.responses import redirect
@@ -27,7 +26,7 @@ class AgencyController(Controller):
         return render(request, "agencies/list.html", {"agencies": agencies})
 
     @get("/{agency_id:int}")
-    async def agency_page(self, request: Request, agency_id: FromPath[int]) -> Response:
+    async def agency_page(self, request: Request, agency_id: RowId) -> Response:
         agency = await service.get_agency(agency_id, clock.today_in(settings.time_zone), request.scope["user"])
         if agency is None or (not agency["active"] and not request.scope["user"].is_site_admin):
             raise NotFoundException()
@@ -42,7 +41,7 @@ class AgencyController(Controller):
         return await self._save(request, None)
 
     @get("/{agency_id:int}/edit", guards=[admin_required])
-    async def edit_agency(self, request: Request, agency_id: FromPath[int]) -> Response:
+    async def edit_agency(self, request: Request, agency_id: RowId) -> Response:
         agency = await service.get_agency(agency_id, clock.today_in(settings.time_zone))
         if agency is None:
             raise NotFoundException()
@@ -50,14 +49,14 @@ class AgencyController(Controller):
         return render(request, "agencies/form.html", {"agency": agency, "values": values, "errors": {}})
 
     @post("/{agency_id:int}", guards=[admin_required], status_code=200)
-    async def update_agency(self, request: Request, agency_id: FromPath[int]) -> Response:
+    async def update_agency(self, request: Request, agency_id: RowId) -> Response:
         agency = await service.get_agency(agency_id, clock.today_in(settings.time_zone))
         if agency is None:
             raise NotFoundException()
         return await self._save(request, agency)
 
     @post("/{agency_id:int}/active", guards=[admin_required], status_code=200)
-    async def set_active(self, request: Request, agency_id: FromPath[int]) -> Response:
+    async def set_active(self, request: Request, agency_id: RowId) -> Response:
         form = await form_data(request)
         agency = await service.get_agency(agency_id, clock.today_in(settings.time_zone))
         if agency is None:

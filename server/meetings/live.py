@@ -113,9 +113,12 @@ async def end(access: MeetingAccess) -> None:
 
 
 async def save_notes(access: MeetingAccess, item_id: int, notes: str) -> bool:
+    """Notes are taken while the meeting runs, never on a case review (CONSENT.md)."""
     async with writing():
+        await _running(access.meeting["id"])
         updated = await AgendaItem.update({AgendaItem.notes: notes[:20000]}).where(
             (AgendaItem.id == item_id) & (AgendaItem.meeting == access.meeting["id"])
+            & (AgendaItem.kind != "case_review")
         ).returning(AgendaItem.id)
         if updated:
             await _bump(access.meeting["id"])
@@ -124,8 +127,10 @@ async def save_notes(access: MeetingAccess, item_id: int, notes: str) -> bool:
 
 async def add_decision(access: MeetingAccess, item_id: int, text: str, by: Viewer) -> bool:
     async with writing():
+        await _running(access.meeting["id"])
         if not await AgendaItem.exists().where(
             (AgendaItem.id == item_id) & (AgendaItem.meeting == access.meeting["id"])
+            & (AgendaItem.kind != "case_review")
         ):
             return False
         await Decision.insert(Decision(agenda_item=item_id, text=text, recorded_by=by.id, recorded_at=clock.now()))
@@ -172,6 +177,9 @@ async def check_in(access: MeetingAccess, person_id: int, status: str, standing_
     now = clock.now()
     async with writing():
         await lock_row(Meeting, access.meeting["id"])
+        state = await Meeting.select(Meeting.live_status).where(Meeting.id == access.meeting["id"]).first()
+        if state["live_status"] == "ended":  # people check in before the start, not after the end
+            raise NotLive()
         existing = await Attendance.select().where(
             (Attendance.meeting == access.meeting["id"]) & (Attendance.person == person_id)
         ).first()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from server import clock
 from server.accounts.policy import Viewer
 from server.actions.tables import ActionItem
-from server.db import reading, writing
+from server.db import lock_row, reading, writing
 from server.meetings import policy
 from server.meetings.service import MeetingAccess, Stale, local
 from server.meetings.tables import (
@@ -100,6 +100,7 @@ async def draft_from_meeting(access: MeetingAccess) -> None:
 async def ensure_minutes(access: MeetingAccess) -> dict:
     """Minutes for a meeting that was not run live in Convene (an empty draft to write in)."""
     async with writing():
+        await lock_row(Meeting, access.meeting["id"])  # two first visits must not both create them
         await draft_from_meeting(access)
     return await get_minutes(access.meeting["id"])
 
@@ -153,7 +154,11 @@ async def move(access: MeetingAccess, status: str, version: str, by: Viewer,
             if approving_meeting_id not in allowed:
                 return N_("Choose the later meeting at which the minutes were approved.")
             values.update({Minutes.approved_at_meeting: approving_meeting_id, Minutes.approved_at: clock.now()})
-        await Minutes.update(values).where(Minutes.id == minutes["id"])
+        moved = await Minutes.update(values).where(
+            (Minutes.id == minutes["id"]) & (Minutes.version == minutes["version"])
+        ).returning(Minutes.id)
+        if not moved:  # someone saved or moved them between our read and this write
+            raise Stale()
         await MinutesRevision.insert(MinutesRevision(minutes=minutes["id"], body=minutes["body"], status=status,
                                                      edited_by=by.id, edited_at=clock.now()))
     return None

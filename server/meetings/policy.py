@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from server.forms import parse_date, parse_id, require, text
+from server.forms import parse_date, parse_id, require, text, whole_number
 from server.teams.policy import LEADING_ROLES, MEMBER_ROLES
 from server.web.i18n import N_
 
@@ -236,8 +236,5 @@ def _parse_time(value: str) -> time | None:
 
 
 def _int_between(value: object, low: int, high: int) -> int | None:
-    raw = str(value or "").strip()
-    if not raw.isdigit() or len(raw) > 5:
-        return None
-    number = int(raw)
-    return number if low <= number <= high else None
+    number = whole_number(value, 5)
+    return number if number is not None and low <= number <= high else None

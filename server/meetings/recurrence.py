@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from server.forms import parse_date
+from server.forms import parse_date, whole_number
 from server.web.i18n import N_
 
 FREQUENCIES = {
@@ -129,8 +129,8 @@ def parse(form: dict[str, str], start: date | None) -> tuple[Recurrence | None, 
     weekdays: tuple[int, ...] = ()
     month_day = week_of_month = weekday = None
     if frequency == "weekly":
-        weekdays = tuple(sorted({int(d) for d in form.get("weekdays", "").split(",") if d in "0123456"
-                                 and d != ""}))
+        weekdays = tuple(sorted({int(d) for d in form.get("weekdays", "").split(",")
+                                 if d in {"0", "1", "2", "3", "4", "5", "6"}}))
         if not weekdays and start is not None:
             weekdays = (start.weekday(),)
         if not weekdays:
@@ -167,7 +167,8 @@ def parse(form: dict[str, str], start: date | None) -> tuple[Recurrence | None, 
 
 def _small_int(value: str, low: int, high: int) -> int | None:
     value = str(value).strip()
-    if not value.lstrip("-").isdigit() or len(value) > 4:
+    number = whole_number(value.removeprefix("-"), 3)
+    if number is None:
         return None
-    number = int(value)
+    number = -number if value.startswith("-") else number
     return number if low <= number <= high else None

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from server import clock
 from server.actions import policy as action_policy
 from server.actions import service as actions
+from server.forms import parse_id
 from server.meetings import live, minutes, policy, recurrence, service
 from server.meetings.service import MeetingAccess, Stale
 from server.teams.policy import ROLES
 from server.teams.routes import access as team_access
 from server.web.errors import error_page
-from server.web.forms import form_data
+from server.web.forms import RowId, form_data
 from server.web.i18n import N_
 from server.web.responses import redirect
 from server.web.templating import render
 
+NOT_RUNNING = N_("The meeting is not running.")
 NO_MEETINGS = N_("These dates hold no meeting of this pattern. Move the last date or the pattern.")
 SCOPES = {"this": N_("Only this meeting"), "following": N_("This and following meetings"),
           "series": N_("Every meeting in the series")}
@@ -82,7 +84,7 @@ class TeamMeetingsController(Controller):
     path = "/teams/{team_id:int}/meetings"
 
     @get("/")
-    async def list_meetings(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def list_meetings(self, request: Request, team_id: RowId) -> Response:
         found = await team_access(request, team_id, lambda viewer, roles: True)
         meetings = await service.team_meetings(found.team, request.scope["user"], found.roles)
         if not policy.can_see_meetings(found.roles) and not meetings["upcoming"] and not meetings["recent"]:
@@ -92,12 +94,12 @@ class TeamMeetingsController(Controller):
         })
 
     @get("/new")
-    async def new_meeting(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def new_meeting(self, request: Request, team_id: RowId) -> Response:
         found = await team_access(request, team_id, lambda viewer, roles: policy.can_run(roles))
         return meeting_form(request, found.team, meeting_values(None, None, found.team["time_zone"]), {})
 
     @post("/", status_code=200)
-    async def create_meeting(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def create_meeting(self, request: Request, team_id: RowId) -> Response:
         found = await team_access(request, team_id, lambda viewer, roles: policy.can_run(roles))
         form = await form_data(request, multi=frozenset({"weekdays"}))
         data, rule, errors = parse_meeting_form(form)
@@ -110,7 +112,7 @@ class TeamMeetingsController(Controller):
         return redirect(request, f"/meetings/{meeting_id}", flash="meeting_created")
 
     @get("/template")
-    async def template(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def template(self, request: Request, team_id: RowId) -> Response:
         found = await team_access(request, team_id, lambda viewer, roles: policy.can_run(roles))
         return await self._template(request, found.team, {}, {"planned_minutes": "10", "kind": "standing"})
 
@@ -121,7 +123,7 @@ class TeamMeetingsController(Controller):
         }, status_code=status_code)
 
     @post("/template", status_code=200)
-    async def add_template_item(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def add_template_item(self, request: Request, team_id: RowId) -> Response:
         found = await team_access(request, team_id, lambda viewer, roles: policy.can_run(roles))
         form = await form_data(request)
         data, errors = policy.validate_item(form, set())
@@ -131,7 +133,7 @@ class TeamMeetingsController(Controller):
         return redirect(request, f"/teams/{team_id}/meetings/template", flash="template_saved")
 
     @post("/template/{item_id:int}/delete", status_code=200)
-    async def delete_template_item(self, request: Request, team_id: FromPath[int], item_id: FromPath[int]) -> Response:
+    async def delete_template_item(self, request: Request, team_id: RowId, item_id: RowId) -> Response:
         await team_access(request, team_id, lambda viewer, roles: policy.can_run(roles))
         await service.delete_template_item(team_id, item_id)
         return redirect(request, f"/teams/{team_id}/meetings/template", flash="template_saved")
@@ -161,12 +163,12 @@ class MeetingController(Controller):
         return render(request, "meetings/detail.html", context, block=block, status_code=status_code)
 
     @get("/")
-    async def meeting_page(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def meeting_page(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id)
         return await self._page(request, found, block="agenda")
 
     @get("/edit")
-    async def edit_meeting(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def edit_meeting(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True)
         series = await service.get_series(found.meeting["series"])
         values = meeting_values(found.meeting, series, found.team["time_zone"])
@@ -175,7 +177,7 @@ class MeetingController(Controller):
                                             series=series)
 
     @post("/", status_code=200)
-    async def update_meeting(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def update_meeting(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True)
         form = await form_data(request, multi=frozenset({"weekdays"}))
         scope = form.get("scope", "this") if found.meeting["series"] else "this"
@@ -200,11 +202,11 @@ class MeetingController(Controller):
         return redirect(request, f"/meetings/{target}", flash="meeting_saved")
 
     @post("/cancel", status_code=200)
-    async def cancel(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def cancel(self, request: Request, meeting_id: RowId) -> Response:
         return await self._set_cancelled(request, meeting_id, True)
 
     @post("/restore", status_code=200)
-    async def restore(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def restore(self, request: Request, meeting_id: RowId) -> Response:
         return await self._set_cancelled(request, meeting_id, False)
 
     async def _set_cancelled(self, request: Request, meeting_id: int, cancelled: bool) -> Response:
@@ -217,20 +219,20 @@ class MeetingController(Controller):
         return redirect(request, f"/meetings/{meeting_id}", flash="meeting_cancelled" if cancelled else "meeting_saved")
 
     @post("/publish", status_code=200)
-    async def publish(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def publish(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True, agenda=True)
         form = await form_data(request)
         await service.set_published(found, form.get("published", "true") == "true")
         return redirect(request, f"/meetings/{meeting_id}", flash="agenda_saved")
 
     @post("/template", status_code=200)
-    async def apply_template(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def apply_template(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True, agenda=True)
         await service.apply_template(found)
         return await self._agenda_changed(request, found)
 
     @post("/items", status_code=200)
-    async def add_item(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def add_item(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True, agenda=True)
         form = await form_data(request)
         people = await service.roster_people(found.team)
@@ -253,7 +255,7 @@ class MeetingController(Controller):
         return redirect(request, f"/meetings/{found.meeting['id']}#agenda", flash="agenda_saved")
 
     @get("/items/{item_id:int}/edit")
-    async def edit_item(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
+    async def edit_item(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True, agenda=True)
         item = await service.get_item(found, item_id)
         if item is None:
@@ -270,7 +272,7 @@ class MeetingController(Controller):
         }, block="item_form", status_code=status_code)
 
     @post("/items/{item_id:int}", status_code=200)
-    async def update_item(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
+    async def update_item(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True, agenda=True)
         form = await form_data(request)
         people = await service.roster_people(found.team)
@@ -287,14 +289,14 @@ class MeetingController(Controller):
         return await self._agenda_changed(request, found)
 
     @post("/items/{item_id:int}/delete", status_code=200)
-    async def delete_item(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
+    async def delete_item(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True, agenda=True)
         if not await service.delete_item(found, item_id):
             raise NotFoundException()
         return await self._agenda_changed(request, found)
 
     @post("/items/{item_id:int}/move", status_code=200)
-    async def move_item(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
+    async def move_item(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True, agenda=True)
         form = await form_data(request)
         if not await service.reorder(found, item_id, form.get("direction", ""), None):
@@ -302,29 +304,29 @@ class MeetingController(Controller):
         return await self._agenda_changed(request, found)
 
     @post("/items/order", status_code=200)
-    async def order_items(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def order_items(self, request: Request, meeting_id: RowId) -> Response:
         """The order after a drag and drop: every item id, in the new order."""
         found = await meeting_access(request, meeting_id, run=True, agenda=True)
         form = await form_data(request)
-        proposed = [int(part) for part in form.get("order", "").split(",") if part.isdigit() and len(part) < 12]
+        proposed = [parse_id(part) or 0 for part in form.get("order", "").split(",")[:200]]
         if not await service.reorder(found, None, None, proposed):
             return error_page(request, 422, N_("The agenda changed meanwhile; reload and try again."))
         return await self._agenda_changed(request, found)
 
     @post("/carry/{item_id:int}", status_code=200)
-    async def carry_over(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
+    async def carry_over(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True, agenda=True)
         if not await service.carry_over(found, item_id):
             raise NotFoundException()
         return await self._agenda_changed(request, found)
 
     @post("/invitations", status_code=200)
-    async def invite(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def invite(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True)
         form = await form_data(request)
         guests = {p["id"] for p in await service.roster_people(found.team) if p["role"] == "guest"}
-        person = form.get("person_id", "")
-        if not person.isdigit() or not await service.invite(found, int(person), guests):
+        person = parse_id(form.get("person_id"))
+        if person is None or not await service.invite(found, person, guests):
             return error_page(request, 422, N_("Choose a guest from the team's roster."))
         return redirect(request, f"/meetings/{meeting_id}", flash="guest_invited")
 
@@ -346,12 +348,12 @@ class MeetingController(Controller):
         return render(request, "meetings/live.html", context, block=block, status_code=status_code)
 
     @get("/live")
-    async def live_view(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def live_view(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True)
         return await self._live(request, found, block="live")
 
     @get("/live/panel")
-    async def live_panel(self, request: Request, meeting_id: FromPath[int], v: FromQuery[int | None] = None) -> Response:
+    async def live_panel(self, request: Request, meeting_id: RowId, v: FromQuery[int | None] = None) -> Response:
         """Polled every few seconds by everyone watching: 204 while nothing changed."""
         found = await meeting_access(request, meeting_id)
         if v is not None and v == found.meeting["live_version"]:
@@ -367,7 +369,7 @@ class MeetingController(Controller):
         try:
             await action(found, await form_data(request))
         except live.NotLive:
-            return error_page(request, 409, N_("The meeting is not running."))
+            return error_page(request, 409, NOT_RUNNING)
         fresh = await service.meeting_access(request.scope["user"], meeting_id)
         if request.headers.get("hx-request") == "true":
             return await self._live(request, fresh, block="live")
@@ -375,31 +377,35 @@ class MeetingController(Controller):
         return redirect(request, target)
 
     @post("/live/start", status_code=200)
-    async def start(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def start(self, request: Request, meeting_id: RowId) -> Response:
         return await self._live_action(request, meeting_id, lambda found, form: live.start(found))
 
     @post("/live/next", status_code=200)
-    async def next_item(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def next_item(self, request: Request, meeting_id: RowId) -> Response:
         return await self._live_action(request, meeting_id, lambda found, form: live.go_to(found, "next"))
 
     @post("/live/previous", status_code=200)
-    async def previous_item(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def previous_item(self, request: Request, meeting_id: RowId) -> Response:
         return await self._live_action(request, meeting_id, lambda found, form: live.go_to(found, "previous"))
 
     @post("/live/end", status_code=200)
-    async def end(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def end(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True)
         try:
             await live.end(found)
         except live.NotLive:
-            return error_page(request, 409, N_("The meeting is not running."))
+            return error_page(request, 409, NOT_RUNNING)
         return redirect(request, f"/meetings/{meeting_id}/minutes", flash="meeting_ended")
 
     @post("/items/{item_id:int}/notes", status_code=200)
-    async def save_notes(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
+    async def save_notes(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True)
         form = await form_data(request)
-        if not await live.save_notes(found, item_id, form.get("notes", "")):
+        try:
+            saved = await live.save_notes(found, item_id, form.get("notes", ""))
+        except live.NotLive:
+            return error_page(request, 409, NOT_RUNNING)
+        if not saved:
             raise NotFoundException()
         return await self._live_or_back(request, found)
 
@@ -410,34 +416,43 @@ class MeetingController(Controller):
         return redirect(request, f"/meetings/{found.meeting['id']}/live")
 
     @post("/items/{item_id:int}/decisions", status_code=200)
-    async def add_decision(self, request: Request, meeting_id: FromPath[int], item_id: FromPath[int]) -> Response:
+    async def add_decision(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True)
         text = " ".join((await form_data(request)).get("text", "").split())
         if not text or len(text) > 2000:
             return await self._live(request, found, block="live", status_code=422,
                                     errors={"decision": N_("Write the decision (at most 2000 characters).")})
-        if not await live.add_decision(found, item_id, text, request.scope["user"]):
+        try:
+            added = await live.add_decision(found, item_id, text, request.scope["user"])
+        except live.NotLive:
+            return error_page(request, 409, NOT_RUNNING)
+        if not added:
             raise NotFoundException()
         return await self._live_or_back(request, found)
 
     @post("/attendance", status_code=200)
-    async def check_in(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def check_in(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True)
         form = await form_data(request)
-        person = form.get("person_id", "")
-        standing = form.get("standing_in_for", "")
-        ok = person.isdigit() and len(person) < 12 and (not standing or (standing.isdigit() and len(standing) < 12))
+        person = parse_id(form.get("person_id"))
+        standing = parse_id(form.get("standing_in_for")) if form.get("standing_in_for") else None
+        ok = person is not None and (standing is not None or not form.get("standing_in_for"))
         status = form.get("status") or form.get("departed_status", "")  # "Left" keeps the status
-        if not ok or not await live.check_in(found, int(person), status,
-                                            int(standing) if standing else None, form.get("departed") == "true",
-                                            request.scope["user"]):
+        try:
+            recorded = ok and await live.check_in(found, person, status, standing, form.get("departed") == "true",
+                                                  request.scope["user"])
+        except live.NotLive:
+            return error_page(request, 409, N_("The meeting has ended; attendance is closed."))
+        if not recorded:
             return error_page(request, 422, N_("Choose a roster member and an attendance status."))
         return await self._live_or_back(request, found)
 
     @post("/actions", status_code=200)
-    async def add_action(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def add_action(self, request: Request, meeting_id: RowId) -> Response:
         """An action item created inline while the meeting runs."""
         found = await meeting_access(request, meeting_id, run=True)
+        if found.meeting["live_status"] != "live":
+            return error_page(request, 409, NOT_RUNNING)
         form = await form_data(request)
         people, _, agencies = await actions.owner_choices(found.team)
         data, errors = action_policy.validate_action(form, people, {a["id"] for a in agencies})
@@ -445,13 +460,13 @@ class MeetingController(Controller):
             return await self._live(request, found, block="live", status_code=422, errors=errors, values=form)
         item = form.get("item_id", "")
         await actions.create(found.team, data, request.scope["user"], meeting_id,
-                             int(item) if item.isdigit() and len(item) < 12 else None)
+                             parse_id(item))
         return await self._live_or_back(request, found)
 
     # Minutes.
 
     @get("/minutes")
-    async def minutes_page(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def minutes_page(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id)
         record = await minutes.get_minutes(meeting_id)
         if record is None and found.can_run and found.meeting["starts_at"] <= clock.now():
@@ -470,7 +485,7 @@ class MeetingController(Controller):
         }, status_code=status_code)
 
     @post("/minutes", status_code=200)
-    async def save_minutes(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def save_minutes(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True)
         form = await form_data(request)
         body = form.get("body", "").replace("\r\n", "\n")
@@ -488,13 +503,13 @@ class MeetingController(Controller):
         return redirect(request, f"/meetings/{meeting_id}/minutes", flash="minutes_saved")
 
     @post("/minutes/status", status_code=200)
-    async def move_minutes(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def move_minutes(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id, run=True)
         form = await form_data(request)
         approving = form.get("approved_at_meeting", "")
         try:
             problem = await minutes.move(found, form.get("status", ""), form.get("version", ""), request.scope["user"],
-                                         int(approving) if approving.isdigit() and len(approving) < 12 else None)
+                                         parse_id(approving))
         except Stale:
             return error_page(request, 409)
         if problem:
@@ -505,7 +520,7 @@ class MeetingController(Controller):
         return redirect(request, f"/meetings/{meeting_id}/minutes", flash="minutes_saved")
 
     @get("/minutes/print")
-    async def print_minutes(self, request: Request, meeting_id: FromPath[int]) -> Response:
+    async def print_minutes(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request, meeting_id)
         record = await minutes.get_minutes(meeting_id)
         if record is None or not policy.can_see_minutes(found.roles, record["status"]):

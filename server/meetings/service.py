@@ -107,8 +107,8 @@ async def meeting_access(viewer: Viewer, meeting_id: int) -> MeetingAccess | Non
             return None
         team = await teams.get_team(meeting["team"])
         roles = await teams.viewer_roles(viewer, team)
-        # Guests (on the roster or not) see only the meetings they are invited to.
-        invited = not policy.can_see_meetings(roles) and await Invitation.exists().where(
+        # A guest (a current guest seat on the team) sees only the meetings they are invited to.
+        invited = "guest" in roles and not policy.can_see_meetings(roles) and await Invitation.exists().where(
             (Invitation.meeting == meeting_id) & (Invitation.person == viewer.id)
         )
     return MeetingAccess(meeting, team, roles, invited)
@@ -126,7 +126,8 @@ async def team_meetings(team: dict, viewer: Viewer, roles: set[str], limit: int 
     )
     visible = Meeting.team == team["id"]
     if not policy.can_see_meetings(roles):
-        visible &= Meeting.id.is_in(Invitation.select(Invitation.meeting).where(Invitation.person == viewer.id))
+        invited_to = Invitation.select(Invitation.meeting).where(Invitation.person == viewer.id)
+        visible &= Meeting.id.is_in(invited_to) if "guest" in roles else (Meeting.id == -1)
     async with reading():
         upcoming = await Meeting.select(*columns).where(visible & (Meeting.ends_at >= now)).order_by(
             Meeting.starts_at
@@ -314,11 +315,17 @@ async def _rebuild_series(series: dict, team: dict, data: MeetingInput, rule: Re
         Series.description: data.description, Series.sequence: Series.sequence + 1,
         Series.version: Series.version + 1, Series.updated_at: clock.now(),
     }).where(Series.id == series["id"])
-    by_day = {local(m["original_start"], zone).date(): m for m in existing}
-    wanted = {local(start, zone).date(): start for start in starts}
-    busy = await _has_content([m["id"] for d, m in by_day.items() if d not in wanted])
     now = clock.now()
+    # Meetings already held (or under way) are history: a new rule never moves, cancels or
+    # recreates them, and it adds no dates in the past.
+    held = {m["id"] for m in existing if m["starts_at"] < now or m["live_status"] != "not_started"}
+    by_day = {local(m["original_start"], zone).date(): m for m in existing}
+    wanted = {local(start, zone).date(): start for start in starts if start >= now or
+              (local(start, zone).date() in by_day and by_day[local(start, zone).date()]["id"] in held)}
+    busy = await _has_content([m["id"] for d, m in by_day.items() if d not in wanted])
     for day, meeting in by_day.items():
+        if meeting["id"] in held:
+            continue
         if day in wanted:
             start = wanted[day]
             values = {Meeting.original_start: start, Meeting.updated_at: now, Meeting.version: Meeting.version + 1}
@@ -398,7 +405,7 @@ async def agenda(access: MeetingAccess) -> Agenda:
         decisions = await Decision.select(Decision.id, Decision.agenda_item, Decision.text).where(
             Decision.agenda_item.is_in(ids)
         ).order_by(Decision.id)
-        actions = await ActionItem.select(
+        actions = [] if not access.is_member else await ActionItem.select(
             ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.source_item,
             ActionItem.owner.name, ActionItem.owner_agency.name, ActionItem.owner_agency.short_name,
         ).where(ActionItem.source_meeting == meeting["id"]).order_by(ActionItem.id)
@@ -409,7 +416,7 @@ async def agenda(access: MeetingAccess) -> Agenda:
         open_actions = await ActionItem.select(
             ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.owner.name,
             ActionItem.owner_agency.short_name, ActionItem.owner_agency.name,
-        ).where(reviewed).order_by(ActionItem.due_on) if needs_review else []
+        ).where(reviewed).order_by(ActionItem.due_on) if needs_review and access.is_member else []
     starts = policy.running_starts(local(meeting["starts_at"], zone), [i["planned_minutes"] for i in items])
     for number, (item, start) in enumerate(zip(items, starts, strict=True), start=1):
         item["number"] = number
@@ -588,11 +595,13 @@ async def carry_over_candidates(access: MeetingAccess) -> list[dict]:
 
 
 async def carry_over(access: MeetingAccess, item_id: int) -> bool:
-    candidates = {item["id"]: item for item in await carry_over_candidates(access)}
-    item = candidates.get(item_id)
-    if item is None:
-        return False
+    """Copies an unfinished item onto this agenda, once (two clicks at once carry it once)."""
     async with writing():
+        await lock_row(Meeting, access.meeting["id"])
+        candidates = {item["id"]: item for item in await carry_over_candidates(access)}
+        item = candidates.get(item_id)
+        if item is None:
+            return False
         count = await AgendaItem.count().where(AgendaItem.meeting == access.meeting["id"])
         await AgendaItem.insert(AgendaItem(
             meeting=access.meeting["id"], position=count, kind=item["kind"], title=item["title"],
@@ -644,6 +653,7 @@ async def invite(access: MeetingAccess, person_id: int, allowed_ids: set[int]) -
     if person_id not in allowed_ids:
         return False
     async with writing():
+        await lock_row(Meeting, access.meeting["id"])
         if not await Invitation.exists().where(
             (Invitation.meeting == access.meeting["id"]) & (Invitation.person == person_id)
         ):

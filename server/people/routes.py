@@ -11,7 +11,7 @@ from server.accounts.service import create_password_link
 from server.config import settings
 from server.people import service
 from server.people.policy import validate_person
-from server.web.forms import form_data, without_nul
+from server.web.forms import RowId, form_data, without_nul
 from server.web.guards import admin_required
 from server.web.i18n import N_
 from server.web.responses import redirect
@@ -58,14 +58,14 @@ class PeopleController(Controller):
                       block="form", status_code=422)
 
     @get("/{person_id:int}")
-    async def person_page(self, request: Request, person_id: FromPath[int]) -> Response:
+    async def person_page(self, request: Request, person_id: RowId) -> Response:
         person = await service.get_person(person_id)
         if person is None:
             raise NotFoundException()
         return render(request, "people/detail.html", {"person": person, "link": None})
 
     @get("/{person_id:int}/edit")
-    async def edit_person(self, request: Request, person_id: FromPath[int]) -> Response:
+    async def edit_person(self, request: Request, person_id: RowId) -> Response:
         person = await service.get_person(person_id)
         if person is None:
             raise NotFoundException()
@@ -75,7 +75,7 @@ class PeopleController(Controller):
         })
 
     @post("/{person_id:int}", status_code=200)
-    async def update_person(self, request: Request, person_id: FromPath[int]) -> Response:
+    async def update_person(self, request: Request, person_id: RowId) -> Response:
         person = await service.get_person(person_id)
         if person is None:
             raise NotFoundException()
@@ -97,7 +97,7 @@ class PeopleController(Controller):
                       block="form", status_code=422)
 
     @post("/{person_id:int}/deactivate", status_code=200)
-    async def deactivate(self, request: Request, person_id: FromPath[int]) -> Response:
+    async def deactivate(self, request: Request, person_id: RowId) -> Response:
         if person_id == request.scope["user"].id:
             return render(request, "errors/error.html", {
                 "status": 422, "title": N_("Please check what you entered"),
@@ -109,14 +109,14 @@ class PeopleController(Controller):
         return redirect(request, f"/people/{person_id}", flash="person_deactivated")
 
     @post("/{person_id:int}/reactivate", status_code=200)
-    async def reactivate(self, request: Request, person_id: FromPath[int]) -> Response:
+    async def reactivate(self, request: Request, person_id: RowId) -> Response:
         if await service.get_person(person_id) is None:
             raise NotFoundException()
         await service.set_active(person_id, True)
         return redirect(request, f"/people/{person_id}", flash="person_reactivated")
 
     @post("/{person_id:int}/password-link", status_code=200)
-    async def password_link(self, request: Request, person_id: FromPath[int]) -> Response:
+    async def password_link(self, request: Request, person_id: RowId) -> Response:
         person = await service.get_person(person_id)
         if person is None or not person["active"]:
             raise NotFoundException()

@@ -7,7 +7,7 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.accounts.policy import Viewer
-from server.forms import checked, parse_date, parse_id, require, text
+from server.forms import checked, parse_date, parse_id, require, text, whole_number
 from server.web.i18n import N_
 
 KINDS: dict[str, str] = {
@@ -118,7 +118,7 @@ def validate_team(form: dict[str, str]) -> tuple[TeamInput | None, dict[str, str
     raw_quorum = str(form.get("quorum_value", "50")).strip() or "50"
     if quorum_kind not in QUORUM_KINDS:
         errors["quorum_kind"] = N_("Choose how quorum is counted.")
-    elif not raw_quorum.isdigit() or not 1 <= int(raw_quorum) <= (100 if quorum_kind == "share" else 500):
+    elif whole_number(raw_quorum) is None or not 1 <= int(raw_quorum) <= (100 if quorum_kind == "share" else 500):
         errors["quorum_value"] = N_("Enter a percentage from 1 to 100, or a number of members.")
     if errors:
         return None, errors

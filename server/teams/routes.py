@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import FromPath
 
 from server.accounts.policy import Viewer
 from server.meetings import policy as meetings_policy
@@ -12,7 +11,7 @@ from server.meetings import service as meetings_service
 from server.teams import policy, service
 from server.teams.service import TeamAccess
 from server.web.errors import error_page
-from server.web.forms import form_data, uploaded_file
+from server.web.forms import RowId, form_data, uploaded_file
 from server.web.guards import admin_required
 from server.web.i18n import N_
 from server.web.responses import redirect
@@ -52,7 +51,7 @@ class TeamController(Controller):
         return await self._save(request, None)
 
     @get("/{team_id:int}")
-    async def overview(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def overview(self, request: Request, team_id: RowId) -> Response:
         found = await access(request, team_id, policy.can_view_team)
         viewer = request.scope["user"]
         roster = None
@@ -68,7 +67,7 @@ class TeamController(Controller):
         })
 
     @get("/{team_id:int}/edit", guards=[admin_required])
-    async def edit_team(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def edit_team(self, request: Request, team_id: RowId) -> Response:
         team = await service.get_team(team_id)
         if team is None:
             raise NotFoundException()
@@ -78,7 +77,7 @@ class TeamController(Controller):
         })
 
     @post("/{team_id:int}", guards=[admin_required], status_code=200)
-    async def update_team(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def update_team(self, request: Request, team_id: RowId) -> Response:
         team = await service.get_team(team_id)
         if team is None:
             raise NotFoundException()
@@ -119,12 +118,12 @@ class RosterController(Controller):
         }, block=block, status_code=status_code)
 
     @get("/")
-    async def roster_page(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def roster_page(self, request: Request, team_id: RowId) -> Response:
         found = await access(request, team_id, policy.can_view_roster)
         return await self._page(request, found, block="roster")
 
     @post("/", status_code=200)
-    async def add_member(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def add_member(self, request: Request, team_id: RowId) -> Response:
         found = await access(request, team_id, policy.can_manage_roster)
         form = await form_data(request)
         errors = await service.add_seat(found.team, form, request.scope["user"], found.today,
@@ -135,7 +134,7 @@ class RosterController(Controller):
         return redirect(request, f"/teams/{team_id}/roster", flash="member_added")
 
     @get("/{seat_id:int}/edit")
-    async def edit_member(self, request: Request, team_id: FromPath[int], seat_id: FromPath[int]) -> Response:
+    async def edit_member(self, request: Request, team_id: RowId, seat_id: RowId) -> Response:
         found = await access(request, team_id, policy.can_manage_roster)
         seat = await service.get_seat(team_id, seat_id)
         if seat is None:
@@ -155,7 +154,7 @@ class RosterController(Controller):
         }, block="seat_form", status_code=status_code)
 
     @post("/{seat_id:int}", status_code=200)
-    async def change_member(self, request: Request, team_id: FromPath[int], seat_id: FromPath[int]) -> Response:
+    async def change_member(self, request: Request, team_id: RowId, seat_id: RowId) -> Response:
         found = await access(request, team_id, policy.can_manage_roster)
         form = await form_data(request)
         try:
@@ -174,7 +173,7 @@ class RosterController(Controller):
         return redirect(request, f"/teams/{team_id}/roster", flash="member_changed")
 
     @post("/{seat_id:int}/end", status_code=200)
-    async def end_member(self, request: Request, team_id: FromPath[int], seat_id: FromPath[int]) -> Response:
+    async def end_member(self, request: Request, team_id: RowId, seat_id: RowId) -> Response:
         found = await access(request, team_id, policy.can_manage_roster)
         form = await form_data(request)
         try:
@@ -192,7 +191,7 @@ class RosterController(Controller):
         return redirect(request, f"/teams/{team_id}/roster", flash="member_ended")
 
     @get("/export.csv")
-    async def export_csv(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def export_csv(self, request: Request, team_id: RowId) -> Response:
         found = await access(request, team_id, policy.can_view_roster)
         body = await service.roster_csv(found.team, found.today)
         filename = f"roster-{team_id}-{found.today.isoformat()}.csv"
@@ -201,13 +200,13 @@ class RosterController(Controller):
         })
 
     @get("/import")
-    async def import_page(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def import_page(self, request: Request, team_id: RowId) -> Response:
         found = await access(request, team_id, policy.can_manage_roster)
         return render(request, "teams/import.html", {"team": found.team, "rows": None, "error": None,
                                                        "csv_text": ""})
 
     @post("/import", status_code=200)
-    async def import_preview(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def import_preview(self, request: Request, team_id: RowId) -> Response:
         """Shows every row with its problems; writes nothing."""
         found = await access(request, team_id, policy.can_manage_roster)
         raw = await uploaded_file(request, "file", CSV_LIMIT)
@@ -216,7 +215,7 @@ class RosterController(Controller):
         return await self._import(request, found, raw, commit=False)
 
     @post("/import/confirm", status_code=200)
-    async def import_confirm(self, request: Request, team_id: FromPath[int]) -> Response:
+    async def import_confirm(self, request: Request, team_id: RowId) -> Response:
         """Writes every row in one transaction, or none when any row has a problem."""
         found = await access(request, team_id, policy.can_manage_roster)
         raw = (await form_data(request)).get("csv_text", "").encode()

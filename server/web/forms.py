@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Request
 from litestar.datastructures import UploadFile
+from litestar.params import PathParameter
+
+from server.forms import MAX_ID
 
 MAX_FIELD = 20_000
 
@@ -36,3 +41,7 @@ async def uploaded_file(request: Request, field: str, limit: int) -> bytes | Non
     if not isinstance(upload, UploadFile):
         return None
     return await upload.read(limit + 1)
+
+
+# A row id in a URL: larger numbers are no row of ours (and overflow the database's integers).
+RowId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]

@@ -39,7 +39,7 @@ hostile_text = st.one_of(
     st.text(min_size=300, max_size=5000),
     st.sampled_from(["", " ", "0", "-1", "99999999999999999999", "2026-02-30", "1e9", "null",
                      "<script>alert(1)</script>", "'; DROP TABLE person; --", "\x00", "é" * 300,
-                     "America/../../etc", "on", "true"]),
+                     "America/../../etc", "on", "true", "²", "٣", "1" * 40, "56", "-1,0,7"]),
 )
 
 
@@ -173,3 +173,12 @@ async def test_nul_characters_never_reach_the_database(client, demo):
         await log_in(admin, ADMIN)
         search = await admin.get("/people", params={"q": "Ang\x00ela"})
         assert search.status_code == 200
+
+
+async def test_ids_too_large_for_the_database_are_refused_not_a_500(client, demo):
+    await log_in(client, CHAIR)
+    for path in ("/meetings/99999999999999999999", "/teams/99999999999999999999/roster", "/actions/3000000000",
+                 "/agencies/0"):
+        response = await client.get(path)
+        assert response.status_code in (400, 404), (path, response.status_code)
+        assert response.headers["content-type"].startswith("text/html")

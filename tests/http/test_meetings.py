@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from server import clock
 from server.meetings import recurrence
 from server.meetings.recurrence import Recurrence
 from server.meetings.tables import AgendaItem, Meeting, Series, TemplateItem
@@ -196,3 +197,27 @@ async def test_an_ended_meetings_agenda_is_closed(client, demo):
     assert await AgendaItem.count().where(AgendaItem.meeting == meeting_id) == before
     page = await client.get(f"/meetings/{meeting_id}")
     assert "Add an item" not in page.text and "Publish the agenda" not in page.text
+
+
+async def test_editing_the_whole_series_leaves_meetings_already_held_alone(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    first = await schedule(client, token, team_id, frequency="weekly", weekdays="2", ends="count", count="10",
+                           day="2026-10-07")  # Wednesdays from October: some past, some ahead
+    series_id = (await Meeting.select(Meeting.series).where(Meeting.id == first).first())["series"]
+    before = await series_meetings(series_id)
+    now = clock.now()
+    past = [m for m in before if m["starts_at"] < now]
+    assert past and len(past) < len(before)
+    upcoming = next(m for m in before if m["starts_at"] >= now)
+    response = await post_form(client, f"/meetings/{upcoming['id']}", {
+        "scope": "series", "version": upcoming["version"], "title": "Collaborative meeting", "day": "2026-10-07",
+        "start": "10:00", "duration_minutes": "90", "frequency": "weekly", "weekdays": "3", "ends": "count",
+        "count": "10"}, token)
+    assert response.status_code == 303, response.text[:500]
+    after = {m["id"]: m for m in await series_meetings(series_id)}
+    for meeting in past:  # same rows, same times, not cancelled
+        assert after[meeting["id"]]["starts_at"] == meeting["starts_at"]
+        assert after[meeting["id"]]["status"] == "scheduled"
+    future = [m for m in after.values() if m["starts_at"] >= now]
+    assert future and all(local(m["starts_at"]).weekday() == 3 for m in future)
