@@ -7,7 +7,7 @@ from server.accounts.policy import Viewer
 from server.accounts.tables import Affiliation
 from server.agencies.policy import AgencyInput
 from server.agencies.tables import Agency
-from server.db import reading, writing
+from server.db import lock_key, reading, writing
 from server.teams.policy import can_view_roster
 from server.teams.tables import Membership
 
@@ -99,6 +99,7 @@ async def save_agency(data: AgencyInput, agency_id: int | None = None) -> int:
         Agency.is_ferpa_agency: data.is_ferpa_agency, Agency.updated_at: now,
     }
     async with writing():
+        await lock_key(f"agency-name:{data.name}")  # two admins naming two agencies alike at once
         clash = Agency.exists().where(Agency.name == data.name)
         if agency_id is not None:
             clash = clash.where(Agency.id != agency_id)

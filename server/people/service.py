@@ -8,7 +8,7 @@ from server import clock
 from server.accounts.service import create_password_link
 from server.accounts.tables import Affiliation, LoginSession, PasswordToken, Person
 from server.agencies.tables import Agency
-from server.db import contains, reading, writing
+from server.db import contains, lock_key, reading, writing
 from server.people.policy import PersonInput
 from server.teams.tables import Membership
 
@@ -104,6 +104,7 @@ async def create_person(data: PersonInput) -> tuple[int, str]:
     """Creates the person (no password yet) and returns their id and a set-password token."""
     now = clock.now()
     async with writing():
+        await lock_key(f"person-email:{data.email}")  # two admins adding one address at once
         if await Person.exists().where(Person.email == data.email):
             raise EmailTaken(data.email)
         rows = await Person.insert(
@@ -125,6 +126,7 @@ async def create_person(data: PersonInput) -> tuple[int, str]:
 async def update_person(person_id: int, data: PersonInput, today: date) -> None:
     """Updates details; a change of agency closes the current affiliation and opens a new one."""
     async with writing():
+        await lock_key(f"person-email:{data.email}")
         if await Person.exists().where((Person.email == data.email) & (Person.id != person_id)):
             raise EmailTaken(data.email)
         await Person.update(
