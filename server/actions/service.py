@@ -11,7 +11,7 @@ from server.actions.policy import ActionInput, ProgressInput
 from server.actions.tables import ActionItem, ActionUpdate
 from server.db import reading, writing
 from server.forms import parse_version
-from server.meetings.service import _bump
+from server.meetings.service import bump_live_version
 from server.meetings.tables import AgendaItem, Meeting
 from server.teams.tables import Membership, Team
 
@@ -87,7 +87,7 @@ async def create(team: dict, data: ActionInput, by: Viewer, meeting_id: int | No
             note="",
         ))
         if meeting_id is not None:
-            await _bump(meeting_id)
+            await bump_live_version(meeting_id)
     return rows[0]["id"]
 
 

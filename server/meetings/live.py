@@ -11,7 +11,7 @@ from server import clock
 from server.accounts.policy import Viewer
 from server.db import lock_row, reading, writing
 from server.meetings import policy
-from server.meetings.service import MeetingAccess, _bump, roster_people
+from server.meetings.service import MeetingAccess, bump_live_version, roster_people
 from server.meetings.tables import AgendaItem, Attendance, Decision, Meeting
 from server.teams.policy import MEMBER_ROLES
 
@@ -56,7 +56,7 @@ async def start(access: MeetingAccess) -> None:
             await AgendaItem.update({AgendaItem.status: "current", AgendaItem.started_at: now}).where(
                 AgendaItem.id == first["id"]
             )
-        await _bump(meeting_id)
+        await bump_live_version(meeting_id)
 
 
 async def go_to(access: MeetingAccess, direction: str | None = None, item_id: int | None = None) -> None:
@@ -90,7 +90,7 @@ async def go_to(access: MeetingAccess, direction: str | None = None, item_id: in
             AgendaItem.id == target
         )
         await Meeting.update({Meeting.current_item_id: target}).where(Meeting.id == meeting_id)
-        await _bump(meeting_id)
+        await bump_live_version(meeting_id)
 
 
 async def end(access: MeetingAccess) -> None:
@@ -108,7 +108,7 @@ async def end(access: MeetingAccess) -> None:
         await Meeting.update({
             Meeting.live_status: "ended", Meeting.live_ended_at: now, Meeting.current_item_id: None,
         }).where(Meeting.id == meeting_id)
-        await _bump(meeting_id)
+        await bump_live_version(meeting_id)
         await minutes.draft_from_meeting(access)
 
 
@@ -121,7 +121,7 @@ async def save_notes(access: MeetingAccess, item_id: int, notes: str) -> bool:
             & (AgendaItem.kind != "case_review")
         ).returning(AgendaItem.id)
         if updated:
-            await _bump(access.meeting["id"])
+            await bump_live_version(access.meeting["id"])
     return bool(updated)
 
 
@@ -134,7 +134,7 @@ async def add_decision(access: MeetingAccess, item_id: int, text: str, by: Viewe
         ):
             return False
         await Decision.insert(Decision(agenda_item=item_id, text=text, recorded_by=by.id, recorded_at=clock.now()))
-        await _bump(access.meeting["id"])
+        await bump_live_version(access.meeting["id"])
     return True
 
 
@@ -195,5 +195,5 @@ async def check_in(access: MeetingAccess, person_id: int, status: str, standing_
             )
         else:
             await Attendance.insert(Attendance(meeting=access.meeting["id"], person=person_id, **values))
-        await _bump(access.meeting["id"])
+        await bump_live_version(access.meeting["id"])
     return True

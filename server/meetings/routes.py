@@ -18,7 +18,7 @@ from server.web.errors import error_page
 from server.web.forms import RowId, form_data
 from server.web.i18n import N_
 from server.web.responses import redirect
-from server.web.templating import render
+from server.web.templating import is_fragment_request, render
 
 NOT_RUNNING = N_("The meeting is not running.")
 NO_MEETINGS = N_("These dates hold no meeting of this pattern. Move the last date or the pattern.")
@@ -154,7 +154,8 @@ class MeetingController(Controller):
             "minutes": await minutes.get_minutes(found.meeting["id"]),
             "now": clock.now(), "oob": oob,
         }
-        if found.can_run:
+        polled_panel = is_fragment_request(request) and block in ("live_panel", ("live_panel",))
+        if found.can_run and not polled_panel:  # the chair's editing aids, not needed by a poll
             context.update({
                 "people": await service.roster_people(found.team),
                 "carry": await service.carry_over_candidates(found),

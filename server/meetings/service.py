@@ -440,8 +440,9 @@ async def roster_people(team: dict, day: date | None = None) -> list[dict]:
     ).where((Membership.team == team["id"]) & teams._current_on(day)).order_by(Membership.person.name)
 
 
-async def _bump(meeting_id: int) -> None:
-    """Every agenda or live change raises live_version, which watching browsers poll."""
+async def bump_live_version(meeting_id: int) -> None:
+    """Every agenda or live change raises live_version, which watching browsers poll.
+    (Inside the caller's write transaction.)"""
     await Meeting.update({Meeting.live_version: Meeting.live_version + 1, Meeting.updated_at: clock.now()}).where(
         Meeting.id == meeting_id
     )
@@ -464,7 +465,7 @@ async def add_item(access: MeetingAccess, data: ItemInput) -> int | None:
             presenter=data.presenter_id, planned_minutes=data.planned_minutes,
             presenter_notes=data.presenter_notes, status="pending", version=1,
         )).returning(AgendaItem.id)
-        await _bump(access.meeting["id"])
+        await bump_live_version(access.meeting["id"])
     return rows[0]["id"]
 
 
@@ -487,7 +488,7 @@ async def edit_item(access: MeetingAccess, item_id: int, data: ItemInput, versio
         }).where((AgendaItem.id == item_id) & (AgendaItem.version == parse_version(version))).returning(AgendaItem.id)
         if not updated:
             raise Stale()
-        await _bump(access.meeting["id"])
+        await bump_live_version(access.meeting["id"])
     return True
 
 
@@ -500,7 +501,7 @@ async def delete_item(access: MeetingAccess, item_id: int) -> bool:
         await ActionItem.update({ActionItem.source_item: None}).where(ActionItem.source_item == item_id)
         await AgendaItem.delete().where(AgendaItem.id == item_id)
         await _renumber(access.meeting["id"], None)
-        await _bump(access.meeting["id"])
+        await bump_live_version(access.meeting["id"])
     return True
 
 
@@ -533,7 +534,7 @@ async def reorder(access: MeetingAccess, item_id: int | None, direction: str | N
             return False
         if new_order != order:
             await _renumber(access.meeting["id"], new_order)
-            await _bump(access.meeting["id"])
+            await bump_live_version(access.meeting["id"])
     return True
 
 
@@ -555,7 +556,7 @@ async def apply_template(access: MeetingAccess) -> int:
                            title=t["title"], planned_minutes=t["planned_minutes"], status="pending", version=1)
                 for n, t in enumerate(missing)
             ])
-            await _bump(access.meeting["id"])
+            await bump_live_version(access.meeting["id"])
     return len(missing)
 
 
@@ -565,7 +566,7 @@ async def set_published(access: MeetingAccess, published: bool) -> None:
             Meeting.agenda_published_at: clock.now() if published else None,
             Meeting.version: Meeting.version + 1, Meeting.updated_at: clock.now(),
         }).where(Meeting.id == access.meeting["id"])
-        await _bump(access.meeting["id"])
+        await bump_live_version(access.meeting["id"])
 
 
 async def carry_over_candidates(access: MeetingAccess) -> list[dict]:
@@ -609,7 +610,7 @@ async def carry_over(access: MeetingAccess, item_id: int) -> bool:
             presenter_notes=item["presenter_notes"], status="pending", carried_from=item["id"], version=1,
         ))
         await AgendaItem.update({AgendaItem.status: "carried"}).where(AgendaItem.id == item_id)
-        await _bump(access.meeting["id"])
+        await bump_live_version(access.meeting["id"])
     return True
 
 
