@@ -24,11 +24,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect, sync_playwright
+
+from server import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = Path(os.environ.get("CONVENE_SHOTS_DIR", "/tmp/convene-shots"))
@@ -251,7 +253,7 @@ def shoot_meeting(browser, base_url: str, language: str, locale: str, prefix: st
 
     # A meeting today, starting soon: watchers of its page follow it live.
     shooter.visit(chair, f"/teams/{collaborative}/meetings/new", f"{prefix}-meeting-new")
-    starts = (datetime.now(ZoneInfo(DEMO_TIME_ZONE)) + timedelta(minutes=20)).replace(second=0, microsecond=0)
+    starts = (clock.now().astimezone(ZoneInfo(DEMO_TIME_ZONE)) + timedelta(minutes=20)).replace(second=0, microsecond=0)
     form = chair.locator("main form")
     form.locator("#title").fill(words["title"])
     form.locator("#day").fill(starts.date().isoformat())

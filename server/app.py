@@ -7,37 +7,43 @@ from litestar.config.csrf import CSRFConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 
-from server import db, logs
+from server import db, logs, urls
+from server.accounts import service as accounts
 from server.accounts.routes import AccountController
-from server.actions.routes import ActionController, TeamActionsController, my_actions
-from server.agencies.routes import AgencyController
+from server.actions import routes as actions
+from server.agencies import routes as agencies
 from server.config import ROOT, settings
-from server.meetings.routes import MeetingController, TeamMeetingsController
+from server.meetings import routes as meetings
 from server.people.routes import PeopleController
-from server.teams.routes import RosterController, TeamController, home
+from server.teams import routes as teams
+from server.web import templating
 from server.web.context import RequestContext
 from server.web.errors import exception_handlers
 from server.web.guards import login_required
-from server.web.templating import template_config
+
+# What each capability's templates need, registered once per process.
+templating.register_globals({
+    **agencies.TEMPLATE_GLOBALS, **teams.TEMPLATE_GLOBALS, **meetings.TEMPLATE_GLOBALS, **actions.TEMPLATE_GLOBALS,
+})
 
 
 def create_app() -> Litestar:
     logs.configure()
     app = Litestar(
         route_handlers=[
-            home,
+            teams.home,
             AccountController,
             PeopleController,
-            AgencyController,
-            TeamController,
-            RosterController,
-            TeamMeetingsController,
-            MeetingController,
-            my_actions,
-            TeamActionsController,
-            ActionController,
+            agencies.AgencyController,
+            teams.TeamController,
+            teams.RosterController,
+            meetings.TeamMeetingsController,
+            meetings.MeetingController,
+            actions.my_actions,
+            actions.TeamActionsController,
+            actions.ActionController,
             create_static_files_router(
-                path="/static", directories=[ROOT / "static"], opt={"public": True},
+                path="/static", directories=[ROOT / "static"], opt={"public": True}, name="static",
                 include_in_schema=False, send_as_attachment=False,
             ),
         ],
@@ -47,13 +53,14 @@ def create_app() -> Litestar:
             cookie_secure=settings.secure_cookies, cookie_samesite="lax",
         ),
         plugins=[HTMXPlugin()],
-        template_config=template_config,
+        template_config=templating.template_config,
         exception_handlers=exception_handlers,
         on_startup=[db.prepare],
         on_shutdown=[db.close],
         openapi_config=None,
         debug=False,
     )
+    urls.register(app)
     # Outside Litestar's middleware stack so router 404s and 405s get it too (see context.py).
-    app.asgi_handler = RequestContext(app.asgi_handler)
+    app.asgi_handler = RequestContext(app.asgi_handler, accounts.viewer_for_session)
     return app

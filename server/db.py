@@ -1,23 +1,78 @@
 """Engine set-up and the two ways into the database: `reading()` and `writing()`.
 
-On SQLite every write runs in an IMMEDIATE transaction: a deferred transaction that reads
-and then writes fails with "database is locked" when another writer got there first.
-Reads share one connection inside `reading()`, which is cheaper than Piccolo's default of
-one connection per query.
+A GET runs in one read transaction on one connection (server/web/context.py opens it), so
+the session lookup and every query of the page share a connection and a snapshot. Writes run
+in `writing()`: on SQLite an IMMEDIATE transaction, because a deferred one that reads and
+then writes fails with "database is locked" when another writer got there first. A write
+inside a read (a GET that must record something) commits the read, writes on the same
+connection, and then reads on in a fresh snapshot.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
-from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 from piccolo.querystring import QueryString
+
+_mode: ContextVar[str | None] = ContextVar("convene_transaction_mode", default=None)
+
+
+class ConveneSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine without its PRAGMA before every statement of a transaction:
+    foreign_keys is set once when the connection opens (it cannot change inside a transaction)."""
+
+    __slots__ = ()
+
+    async def _run_in_existing_connection(self, connection, query, args=None, query_type="generic",
+                                          table=None):
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+    def read_transaction(self) -> SQLiteTransaction:
+        return self.transaction(transaction_type=TransactionType.deferred)
+
+    def write_transaction(self) -> SQLiteTransaction:
+        return self.transaction(transaction_type=TransactionType.immediate)
+
+    async def switch(self, transaction: SQLiteTransaction, *, write: bool, commit: bool = True) -> None:
+        await transaction.connection.execute("COMMIT" if commit else "ROLLBACK")
+        await transaction.connection.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
+
+
+class _ReadOnlyTransaction(PostgresTransaction):
+    """One snapshot for the whole page, and PostgreSQL refuses any write in it."""
+
+    __slots__ = ()
+
+    async def begin(self):
+        self.transaction = self.connection.transaction(isolation="repeatable_read", readonly=True)
+        await self.transaction.start()
+
+
+class ConvenePostgresEngine(PostgresEngine):
+    __slots__ = ()
+
+    def read_transaction(self) -> PostgresTransaction:
+        return _ReadOnlyTransaction(engine=self)
+
+    def write_transaction(self) -> PostgresTransaction:
+        return self.transaction()
+
+    async def switch(self, transaction: PostgresTransaction, *, write: bool, commit: bool = True) -> None:
+        await (transaction.transaction.commit() if commit else transaction.transaction.rollback())
+        transaction.transaction = (
+            transaction.connection.transaction() if write
+            else transaction.connection.transaction(isolation="repeatable_read", readonly=True)
+        )
+        await transaction.transaction.start()
 
 
 def make_engine(url: str) -> Engine:
@@ -27,44 +82,63 @@ def make_engine(url: str) -> Engine:
             raise ValueError("Convene needs a SQLite file, not an in-memory database.")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         # timeout is SQLite's busy timeout: wait for a lock instead of failing at once.
-        return SQLiteEngine(path=path, timeout=30)
-    return PostgresEngine(config={"dsn": url})
+        return ConveneSQLiteEngine(path=path, timeout=30)
+    return ConvenePostgresEngine(config={"dsn": url})
 
 
-def engine() -> Engine:
+def engine() -> ConveneSQLiteEngine | ConvenePostgresEngine:
     found = engine_finder()
     assert found is not None, "piccolo_conf.py defines DB"
-    return found
+    return found  # type: ignore[return-value]
 
 
 def is_sqlite() -> bool:
     return isinstance(engine(), SQLiteEngine)
 
 
+@contextmanager
+def _in_mode(mode: str) -> Iterator[None]:
+    token = _mode.set(mode)
+    try:
+        yield
+    finally:
+        _mode.reset(token)
+
+
 @asynccontextmanager
 async def writing() -> AsyncIterator[None]:
-    """One write transaction; nested calls join the outer one."""
+    """One write transaction; nested calls join the outer one (a read is upgraded)."""
     eng = engine()
-    if eng.current_transaction.get():
+    current = eng.current_transaction.get()
+    if current is None:
+        with _in_mode("write"):
+            async with eng.write_transaction():
+                yield
+        return
+    if _mode.get() != "read":
         yield
         return
-    if isinstance(eng, SQLiteEngine):
-        transaction = eng.transaction(transaction_type=TransactionType.immediate)
-    else:
-        transaction = eng.transaction()
-    async with transaction:
-        yield
+    # Inside a read: commit it, write on the same connection, then read on afresh.
+    await eng.switch(current, write=True)
+    with _in_mode("write"):
+        try:
+            yield
+        except BaseException:
+            await eng.switch(current, write=False, commit=False)
+            raise
+        await eng.switch(current, write=False)
 
 
 @asynccontextmanager
 async def reading() -> AsyncIterator[None]:
-    """Run several reads on one connection (and one consistent snapshot)."""
+    """Run several reads on one connection, in one consistent snapshot."""
     eng = engine()
     if eng.current_transaction.get():
         yield
         return
-    async with eng.transaction():
-        yield
+    with _in_mode("read"):
+        async with eng.read_transaction():
+            yield
 
 
 async def prepare() -> None:

@@ -24,7 +24,7 @@ from server.agencies.tables import Agency
 from server.db import writing
 from server.meetings import recurrence
 from server.meetings.recurrence import Recurrence
-from server.meetings.service import new_uid
+from server.meetings.scheduling import new_uid
 from server.meetings.tables import (
     AgendaItem,
     Attendance,
@@ -629,7 +629,10 @@ def _plan(team: str, schedule: Schedule, first: datetime, until: date, now: date
     moved.starts_at = datetime.combine(moved.day + timedelta(days=days), at, tzinfo=ZONE).astimezone(UTC)
     moved.ends_at, moved.moved = moved.starts_at + length, True
     past[-schedule.cancelled_back].state = "cancelled"
-    for meeting in [m for m in meetings if m.state == "upcoming"][:schedule.published_ahead]:
+    # A meeting under way as the demo loads has its agenda out, like the next few.
+    for meeting in [m for m in meetings if m.state == "upcoming" and m.starts_at <= now]:
+        meeting.published = True
+    for meeting in [m for m in meetings if m.state == "upcoming" and m.starts_at > now][:schedule.published_ahead]:
         meeting.published = True
     return meetings
 

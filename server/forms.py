@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from server.web.i18n import N_
+from server.i18n import N_
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]{2,}$")
 

@@ -1,6 +1,16 @@
 """Test harness: a real database (a fresh SQLite file, or a fresh PostgreSQL database when
-CONVENE_TEST_POSTGRES_URL is set), migrated once with the real migration files, emptied
-between tests; the real ASGI app through Litestar's test client.
+CONVENE_TEST_POSTGRES_URL is set), the real ASGI app through Litestar's test client, and a
+clock the tests control.
+
+The database is migrated once per session and saved twice: empty, and with the demo county
+loaded. Every test starts from a copy of one of them (a file copy on SQLite, CREATE DATABASE
+... TEMPLATE on PostgreSQL): the demo copy when it asks for the `demo` fixture.
+
+The clock: CONVENE_TEST_NOW sets the instant the session starts at, e.g.
+`CONVENE_TEST_NOW="2027-03-14T02:30 America/New_York"` or `2027-07-01T04:30:00Z`; time flows
+on from there, in this process and in every server or command a test starts. Unset, the
+session starts at the real time. Tests build their dates from `clock.now()`, never from
+fixed calendar dates or the real hour.
 """
 
 from __future__ import annotations
@@ -9,19 +19,37 @@ import asyncio
 import os
 import re
 import secrets
+import shutil
+import sqlite3
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK_DIR = Path(tempfile.mkdtemp(prefix="convene-test-"))
 POSTGRES_SERVER = os.environ.get("CONVENE_TEST_POSTGRES_URL", "")
+TEST_NOW_VARIABLE = "CONVENE_TEST_NOW"
+
+
+def parse_test_now(raw: str) -> datetime:
+    """An ISO 8601 instant with an offset or Z, or a local time followed by an IANA zone name."""
+    text, _, zone = raw.strip().partition(" ")
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if zone:
+        if moment.tzinfo is not None:
+            raise ValueError(f"{TEST_NOW_VARIABLE}: give an offset or a zone name, not both")
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    if moment.tzinfo is None:
+        raise ValueError(f"{TEST_NOW_VARIABLE}={raw!r} needs an offset (Z, -05:00) or a zone name")
+    return moment
 
 
 def _postgres_database_url() -> str:
-    """Creates a fresh, uniquely named database on the configured server."""
+    """A fresh, uniquely named database on the configured server."""
     import asyncpg
 
     name = f"convene_test_{os.getpid()}_{secrets.token_hex(4)}"
@@ -49,65 +77,125 @@ os.environ["DATABASE_URL"] = (
 TEST_DATABASE_URL = os.environ["DATABASE_URL"]
 ENGINE_NAME = "postgres" if POSTGRES_SERVER else "sqlite"
 
+from server import clock  # reads CONVENE_ENV
+
+if os.environ.get(TEST_NOW_VARIABLE):
+    clock.travel_to(parse_test_now(os.environ[TEST_NOW_VARIABLE]))
+    # Servers and commands the tests start keep the same clock.
+    os.environ[clock.OFFSET_VARIABLE] = repr(clock.offset_seconds())
+SESSION_START = clock.now()
+
 from litestar.testing import AsyncTestClient
 
 from server import db
 from server.app import create_app
 from server.demo import DEMO_PASSWORD, load_demo
 from server.migrate import migrate
-from server.piccolo_app import APP_CONFIG
-
-TABLES = APP_CONFIG.table_classes
 
 
 def pytest_report_header(config) -> str:
-    return f"convene database: {ENGINE_NAME} ({'fresh database' if POSTGRES_SERVER else WORK_DIR})"
+    where = "fresh database" if POSTGRES_SERVER else WORK_DIR
+    source = TEST_NOW_VARIABLE if os.environ.get(TEST_NOW_VARIABLE) else "the real time"
+    return (f"convene database: {ENGINE_NAME} ({where})\n"
+            f"convene clock: the session starts at {SESSION_START.isoformat(timespec='seconds')} ({source})")
+
+
+# Saved databases: "empty" (migrated) and "demo" (migrated, demo county loaded).
+
+SQLITE_PATH = Path(TEST_DATABASE_URL.removeprefix("sqlite:///")) if not POSTGRES_SERVER else None
+DATABASE_NAME = urlsplit(TEST_DATABASE_URL).path.lstrip("/") if POSTGRES_SERVER else ""
+SAVED = ("empty", "demo")
+
+
+def saved_name(name: str) -> str:
+    return f"{DATABASE_NAME}_{name}"
+
+
+def _sqlite_save(name: str) -> None:
+    """A consistent copy through SQLite's backup API, in WAL mode like the original."""
+    target = WORK_DIR / f"saved-{name}.sqlite3"
+    with sqlite3.connect(SQLITE_PATH) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode=WAL")
+    # Closing the last connection checkpoints the WAL: the saved file stands alone.
+
+
+def _sqlite_restore(name: str) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(WORK_DIR / f"saved-{name}.sqlite3", SQLITE_PATH)
+
+
+async def _postgres_admin(statements: list[str]) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(POSTGRES_SERVER)
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def save_database(name: str) -> None:
+    if POSTGRES_SERVER:
+        await _postgres_admin([f'CREATE DATABASE "{saved_name(name)}" TEMPLATE "{DATABASE_NAME}"'])
+    else:
+        _sqlite_save(name)
+
+
+async def restore_database(name: str) -> None:
+    """Replaces the test database with a saved one (no connection may be open to it)."""
+    if POSTGRES_SERVER:
+        await _postgres_admin([
+            f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)',
+            f'CREATE DATABASE "{DATABASE_NAME}" TEMPLATE "{saved_name(name)}"',
+        ])
+    else:
+        _sqlite_restore(name)
+
+
+DEMO: Demo | None = None
+
+
+async def _build_saved_databases() -> None:
+    global DEMO
+    await migrate()
+    await save_database("empty")
+    await load_demo()
+    DEMO = await Demo.load()
+    await save_database("demo")
 
 
 def pytest_sessionstart(session) -> None:
-    asyncio.run(migrate())
+    asyncio.run(_build_saved_databases())
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    if not POSTGRES_SERVER:
-        return
-    import asyncpg
-
-    name = urlsplit(TEST_DATABASE_URL).path.lstrip("/")
-
-    async def drop() -> None:
-        connection = await asyncpg.connect(POSTGRES_SERVER)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
-
-    asyncio.run(drop())
-
-
-async def empty_database() -> None:
-    names = [table._meta.tablename for table in TABLES]
-    if db.is_sqlite():
-        async with db.writing():
-            for name in reversed(names):
-                await db.engine().run_ddl(f'DELETE FROM "{name}"')
-    else:
-        quoted = ", ".join(f'"{name}"' for name in names)
-        await db.engine().run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    shutil.rmtree(WORK_DIR, ignore_errors=True)
+    if POSTGRES_SERVER:
+        asyncio.run(_postgres_admin([
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+            for name in (DATABASE_NAME, *(saved_name(saved) for saved in SAVED))
+        ]))
 
 
 @pytest.fixture(autouse=True)
-async def clean_database():
-    """Every test starts from an empty (migrated) database."""
-    await empty_database()
+async def database(request):
+    """Every test starts from the empty database, or from the demo county if it asks for `demo`."""
+    await restore_database("demo" if "demo" in request.fixturenames else "empty")
     yield
+
+
+def demo_ids() -> Demo:
+    assert DEMO is not None, "the saved databases are built at session start"
+    return DEMO
 
 
 @pytest.fixture
 async def demo() -> Demo:
     """The demo county (the same data `make run` shows), with ids looked up by email."""
-    await load_demo()
-    return await Demo.load()
+    return demo_ids()
 
 
 class Demo:
@@ -131,6 +219,14 @@ class Demo:
         return next(team_id for name, team_id in self.teams.items() if fragment in name)
 
 
+@pytest.fixture
+def clock_at():
+    """`clock_at(instant)` moves this process's clock for one test; it is put back afterwards."""
+    before = clock.offset_seconds()
+    yield clock.travel_to
+    clock.set_offset_seconds(before)
+
+
 # Demo accounts by the role they play (README lists the same).
 ADMIN = "admin@maple.example"
 CHAIR = "chair@maple.example"  # chair of the Community Collaborative
@@ -142,9 +238,15 @@ GUEST = "ellen.marsh@maple.example"  # guest on the Community Collaborative
 PASSWORD = DEMO_PASSWORD
 
 
-@pytest.fixture
-async def app():
+@pytest.fixture(scope="session")
+def shared_app():
+    """One app for the session: building one costs ~45 ms, and it holds no per-test state."""
     return create_app()
+
+
+@pytest.fixture
+async def app(shared_app):
+    return shared_app
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from server.web.i18n import N_
+from server.i18n import N_
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
@@ -17,7 +17,8 @@ PASSWORD_LINK_LIFETIME = timedelta(days=7)
 
 @dataclass(frozen=True)
 class Viewer:
-    """The logged-in person, as every request sees them."""
+    """The logged-in person, as every request sees them, at the request's instant `at`: every
+    rule of the request reads time and standing as of that instant."""
 
     id: int
     name: str
@@ -25,6 +26,8 @@ class Viewer:
     language: str
     is_site_admin: bool
     session_id: int
+    at: datetime
+    primary_agency_id: int | None = None  # their agency in the directory at `at`
 
 
 def password_problem(password: str, confirm: str, email_address: str) -> str | None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 
+from server import urls
 from server.accounts import service
 from server.config import settings
+from server.errors import Invalid, NotFound
+from server.i18n import LANGUAGES, N_, gettext
 from server.web.context import LANGUAGE_COOKIE
-from server.web.errors import error_page
 from server.web.forms import form_data
-from server.web.i18n import LANGUAGES, N_, gettext
 from server.web.responses import redirect
 from server.web.session import expired_session_cookie, session_cookie
 from server.web.templating import render
@@ -24,7 +24,7 @@ def safe_next(value: str | None) -> str:
     """Only local paths: never send a person to another site after login."""
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value[:500]
-    return "/"
+    return urls.url("home")
 
 
 def client_ip(request: Request) -> str:
@@ -32,13 +32,13 @@ def client_ip(request: Request) -> str:
 
 
 class AccountController(Controller):
-    @get("/login", opt=PUBLIC)
+    @get("/login", opt=PUBLIC, name="login")
     async def login_page(self, request: Request, next: FromQuery[str | None] = None) -> Response:
         if request.scope.get("user"):
             return redirect(request, safe_next(next))
         return render(request, "accounts/login.html", {"next": safe_next(next), "errors": {}, "email": ""})
 
-    @post("/login", opt=PUBLIC, status_code=200)
+    @post("/login", opt=PUBLIC, status_code=200, name="login.post")
     async def login(self, request: Request) -> Response:
         form = await form_data(request)
         next_url = safe_next(form.get("next"))
@@ -62,25 +62,25 @@ class AccountController(Controller):
             block="form", status_code=status,
         )
 
-    @post("/logout", status_code=200)
+    @post("/logout", status_code=200, name="logout")
     async def logout(self, request: Request) -> Response:
         await service.log_out(request.scope["user"])
-        response = redirect(request, "/login", flash="logged_out")
+        response = redirect(request, urls.url("login"), flash="logged_out")
         response.set_cookie(expired_session_cookie())
         return response
 
-    @post("/logout-everywhere", status_code=200)
+    @post("/logout-everywhere", status_code=200, name="logout.everywhere")
     async def logout_everywhere(self, request: Request) -> Response:
         await service.log_out_everywhere(request.scope["user"].id)
-        response = redirect(request, "/login", flash="logged_out_everywhere")
+        response = redirect(request, urls.url("login"), flash="logged_out_everywhere")
         response.set_cookie(expired_session_cookie())
         return response
 
-    @get("/account")
+    @get("/account", name="account")
     async def account_page(self, request: Request) -> Response:
         return render(request, "accounts/account.html", {"errors": {}})
 
-    @post("/account/password", status_code=200)
+    @post("/account/password", status_code=200, name="account.password")
     async def change_password(self, request: Request) -> Response:
         form = await form_data(request)
         errors = await service.change_password(
@@ -89,44 +89,44 @@ class AccountController(Controller):
         if errors:
             return render(request, "accounts/account.html", {"errors": errors}, block="password_form",
                           status_code=422)
-        return redirect(request, "/account", flash="password_changed")
+        return redirect(request, urls.url("account"), flash="password_changed")
 
-    @post("/account/language", status_code=200)
+    @post("/account/language", status_code=200, name="account.language")
     async def set_language(self, request: Request) -> Response:
         form = await form_data(request)
         if not await service.set_language(request.scope["user"], form.get("language", "")):
-            return error_page(request, 422, N_("Choose English or Spanish."))
-        return redirect(request, safe_next(form.get("next") or "/account"), flash="language_saved")
+            raise Invalid(N_("Choose English or Spanish."))
+        return redirect(request, safe_next(form.get("next") or urls.url("account")), flash="language_saved")
 
-    @post("/language", opt=PUBLIC, status_code=200)
+    @post("/language", opt=PUBLIC, status_code=200, name="language")
     async def set_visitor_language(self, request: Request) -> Response:
         """Language for someone not logged in (the login page), kept in a cookie."""
         form = await form_data(request)
         language = form.get("language", "")
         if language not in LANGUAGES:
-            return error_page(request, 422, N_("Choose English or Spanish."))
+            raise Invalid(N_("Choose English or Spanish."))
         response = redirect(request, safe_next(form.get("next")))
         response.set_cookie(Cookie(key=LANGUAGE_COOKIE, value=language, path="/", httponly=True,
                                    samesite="lax", secure=settings.secure_cookies, max_age=365 * 86400))
         return response
 
-    @get("/set-password/{token:str}", opt=PUBLIC)
+    @get("/set-password/{token:str}", opt=PUBLIC, name="set_password")
     async def set_password_page(self, request: Request, token: FromPath[str]) -> Response:
         owner = await service.password_link_owner(token)
         if owner is None:
-            raise NotFoundException()
+            raise NotFound()
         return render(request, "accounts/set_password.html", {"owner": owner, "token": token, "errors": {}})
 
-    @post("/set-password/{token:str}", opt=PUBLIC, status_code=200)
+    @post("/set-password/{token:str}", opt=PUBLIC, status_code=200, name="set_password.post")
     async def set_password(self, request: Request, token: FromPath[str]) -> Response:
         form = await form_data(request)
         errors = await service.set_password_from_link(token, form.get("password", ""), form.get("confirm", ""))
         if errors is None:
-            raise NotFoundException()
+            raise NotFound()
         if errors:
             owner = await service.password_link_owner(token)
             return render(request, "accounts/set_password.html",
                           {"owner": owner, "token": token, "errors": errors}, block="form", status_code=422)
-        response = redirect(request, "/login", flash="password_set")
+        response = redirect(request, urls.url("login"), flash="password_set")
         response.set_cookie(expired_session_cookie())
         return response

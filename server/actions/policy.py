@@ -7,8 +7,8 @@ from datetime import date
 
 from server.accounts.policy import Viewer
 from server.forms import parse_date, parse_id, require, text
-from server.teams.policy import LEADING_ROLES
-from server.web.i18n import N_
+from server.i18n import N_
+from server.teams.policy import Standing
 
 STATUSES = {
     "open": N_("Open"),
@@ -26,19 +26,28 @@ SCOPES = {
 }
 
 
-def can_manage(roles: set[str]) -> bool:
-    """Create action items and edit any of the team's."""
-    return bool(roles & LEADING_ROLES)
+def can_manage(viewer: Viewer, standing: Standing) -> bool:
+    """Create action items and edit any of the team's: the team's leads."""
+    return standing.leads
 
 
-def can_update(viewer: Viewer, roles: set[str], owner_id: int | None, owner_agency_id: int | None,
-               viewer_agency_id: int | None) -> bool:
-    """Leads update any; a member updates the ones given to them or to their agency."""
-    if can_manage(roles):
+def can_see_team_actions(viewer: Viewer, standing: Standing) -> bool:
+    """The team's action items are for its members, not its guests (DESIGN.md §4)."""
+    return standing.is_member
+
+
+def can_update(viewer: Viewer, standing: Standing, owner_id: int | None, owner_agency_id: int | None) -> bool:
+    """Leads update any; a member updates the ones given to them, or to the agency they sit
+    for on the item's team."""
+    if can_manage(viewer, standing):
         return True
-    if not roles or roles == {"guest"}:
+    if not standing.is_member:
         return False
-    return owner_id == viewer.id or (owner_agency_id is not None and owner_agency_id == viewer_agency_id)
+    return owner_id == viewer.id or (owner_agency_id is not None and owner_agency_id == standing.agency_id)
+
+
+def can_see(viewer: Viewer, standing: Standing, owner_id: int | None, owner_agency_id: int | None) -> bool:
+    return can_see_team_actions(viewer, standing) or can_update(viewer, standing, owner_id, owner_agency_id)
 
 
 def is_overdue(due_on: date | None, status: str, today: date) -> bool:

@@ -3,33 +3,38 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromQuery
 
-from server import clock
+from server import urls
 from server.actions import policy, service
+from server.actions.access import ActionAccess, action_access, require
 from server.forms import parse_id
-from server.teams import service as teams
-from server.teams.routes import access as team_access
+from server.i18n import N_
+from server.teams.access import TeamAccess, team_access
 from server.web.forms import RowId, form_data
-from server.web.i18n import N_
 from server.web.responses import redirect
 from server.web.templating import render
 
+TEMPLATE_GLOBALS = {"ACTION_STATUSES": policy.STATUSES}
+STALE_PROGRESS = N_("Someone else updated this action item while you were writing. Their version is shown; "
+                    "your update was not saved.")
+STALE_EDIT = N_("Someone else changed this action item while you were editing. Both versions are shown "
+                "below; nothing was overwritten.")
 
-def _team_filter(value: str | None) -> int | None:
-    return parse_id(value)
+
+def status_filter(status: str) -> str:
+    return status if status in policy.STATUSES or status in {"unfinished", "all"} else "unfinished"
 
 
-@get("/actions")
+@get("/actions", name="my_actions")
 async def my_actions(request: Request, show: FromQuery[str] = "mine", status: FromQuery[str] = "unfinished",
                      team: FromQuery[str | None] = None) -> Response:
     """Assigned to me, created by me, or my agency's, across every team; filters by status and team."""
     scope = show if show in policy.SCOPES else "mine"
-    status = status if status in policy.STATUSES or status in {"unfinished", "all"} else "unfinished"
-    result = await service.my_actions(request.scope["user"], scope, status, _team_filter(team))
+    status = status_filter(status)
+    result = await service.my_actions(request.user, scope, status, parse_id(team))
     return render(request, "actions/mine.html", {
-        **result, "scope": scope, "status": status, "team_filter": _team_filter(team),
+        **result, "scope": scope, "status": status, "team_filter": parse_id(team),
         "scopes": policy.SCOPES, "statuses": policy.STATUSES,
     }, block="results")
 
@@ -37,36 +42,35 @@ async def my_actions(request: Request, show: FromQuery[str] = "mine", status: Fr
 class TeamActionsController(Controller):
     path = "/teams/{team_id:int}/actions"
 
-    @get("/")
+    @get("/", name="team_actions")
     async def team_actions(self, request: Request, team_id: RowId, status: FromQuery[str] = "unfinished") -> Response:
-        found = await team_access(request, team_id, lambda viewer, roles: bool(roles - {"guest"}))
-        status = status if status in policy.STATUSES or status in {"unfinished", "all"} else "unfinished"
+        found = await team_access(request.user, team_id, policy.can_see_team_actions)
+        status = status_filter(status)
         return render(request, "actions/team.html", {
-            "team": found.team, "items": await service.team_actions(found.team, status), "status": status,
-            "statuses": policy.STATUSES, "can_manage": policy.can_manage(found.roles),
+            "team": found.team, **await service.team_actions(found, status), "status": status,
+            "statuses": policy.STATUSES, "can_manage": found.may(policy.can_manage),
         }, block="results")
 
-    @get("/new")
+    @get("/new", name="action.new")
     async def new_action(self, request: Request, team_id: RowId) -> Response:
-        found = await team_access(request, team_id, lambda viewer, roles: policy.can_manage(roles))
-        return await action_form(request, found.team, None, {"status": "open"}, {})
+        found = await team_access(request.user, team_id, policy.can_manage)
+        return await action_form(request, found, None, {"status": "open"}, {})
 
-    @post("/", status_code=200)
+    @post("/", status_code=200, name="action.create")
     async def create_action(self, request: Request, team_id: RowId) -> Response:
-        found = await team_access(request, team_id, lambda viewer, roles: policy.can_manage(roles))
+        found = await team_access(request.user, team_id, policy.can_manage)
         form = await form_data(request)
-        people, _, agencies = await service.owner_choices(found.team)
-        data, errors = policy.validate_action(form, people, {a["id"] for a in agencies})
-        if data is None:
-            return await action_form(request, found.team, None, form, errors, status_code=422)
-        action_id = await service.create(found.team, data, request.scope["user"])
-        return redirect(request, f"/actions/{action_id}", flash="action_saved")
+        action_id, errors = await service.create(found, form)
+        if action_id is None:
+            return await action_form(request, found, None, form, errors, status_code=422)
+        return redirect(request, urls.url("action", action_id=action_id), flash="action_saved")
 
 
-async def action_form(request, team, item, values, errors, status_code=200, current=None) -> Response:
-    _, people, agencies = await service.owner_choices(team)
+async def action_form(request, found: TeamAccess | ActionAccess, item, values, errors, status_code=200,
+                      current=None) -> Response:
+    _, people, agencies = await service.owner_choices(found.team, found.today)
     return render(request, "actions/form.html", {
-        "team": team, "item": item, "values": values, "errors": errors, "people": people,
+        "team": found.team, "item": item, "values": values, "errors": errors, "people": people,
         "agencies": agencies, "statuses": policy.STATUSES, "current": current,
     }, block="form", status_code=status_code)
 
@@ -74,82 +78,59 @@ async def action_form(request, team, item, values, errors, status_code=200, curr
 class ActionController(Controller):
     path = "/actions/{action_id:int}"
 
-    async def _load(self, request: Request, action_id: int):
-        """The item, its team, the viewer's roles there and agency; 404 unless on the team."""
-        viewer = request.scope["user"]
-        item = await service.get(action_id)
-        if item is None:
-            raise NotFoundException()
-        team = await service.team_of(item)
-        roles = await teams.viewer_roles(viewer, team)
-        agency_id = await service.viewer_agency(viewer)
-        may_update = policy.can_update(viewer, roles, item["owner"], item["owner_agency"], agency_id)
-        if not (roles - {"guest"}) and not may_update:
-            raise NotFoundException()
-        return item, team, roles, may_update
-
-    async def _page(self, request, item, team, roles, may_update, errors=None, values=None, status_code=200,
+    async def _page(self, request, found: ActionAccess, item=None, errors=None, values=None, status_code=200,
                     current=None) -> Response:
-        lead = policy.can_manage(roles)
+        item = item or await service.get(found.item["id"])
+        lead = found.may_manage
         return render(request, "actions/detail.html", {
-            "item": item, "team": team, "updates": await service.updates(item["id"]), "can_manage": lead,
-            "may_update": may_update, "errors": errors or {},
+            "item": item, "team": found.team, "updates": await service.updates(item["id"]), "can_manage": lead,
+            "may_update": found.may_update, "errors": errors or {},
             "values": values or {"status": item["status"], "due_on": item["due_on"].isoformat() if item["due_on"] else ""},
             "statuses": policy.STATUSES if lead else {k: policy.STATUSES[k] for k in policy.MEMBER_STATUSES},
-            "overdue": policy.is_overdue(item["due_on"], item["status"], clock.today_in(team["time_zone"])),
+            "overdue": policy.is_overdue(item["due_on"], item["status"], found.today),
             "current": current,
         }, block="progress", status_code=status_code)
 
-    @get("/")
+    @get("/", name="action")
     async def action_page(self, request: Request, action_id: RowId) -> Response:
-        item, team, roles, may_update = await self._load(request, action_id)
-        return await self._page(request, item, team, roles, may_update)
+        return await self._page(request, await action_access(request.user, action_id))
 
-    @post("/progress", status_code=200)
+    @post("/progress", status_code=200, name="action.progress")
     async def progress(self, request: Request, action_id: RowId) -> Response:
-        item, team, roles, may_update = await self._load(request, action_id)
-        if not may_update:
-            raise PermissionDeniedException()
+        found = await action_access(request.user, action_id)
+        require(found.may_update)
         form = await form_data(request)
-        data, errors = policy.validate_progress(form, item["due_on"], policy.can_manage(roles))
-        if data is None:
-            return await self._page(request, item, team, roles, may_update, errors, form, 422)
         try:
-            await service.record_progress(item, data, form.get("version", ""), request.scope["user"])
+            errors = await service.record_progress(found, form)
         except service.Stale as stale:
-            return await self._page(request, stale.current, team, roles, may_update,
-                                    {"form": N_("Someone else updated this action item while you were "
-                                                       "writing. Their version is shown; your update was not saved.")},
-                                    form, 409, current=stale.current)
-        return redirect(request, f"/actions/{action_id}", flash="action_saved")
+            return await self._page(request, found, stale.current, {"form": STALE_PROGRESS}, form, 409,
+                                    current=stale.current)
+        if errors:
+            return await self._page(request, found, errors=errors, values=form, status_code=422)
+        return redirect(request, urls.url("action", action_id=action_id), flash="action_saved")
 
-    @get("/edit")
+    @get("/edit", name="action.edit")
     async def edit_action(self, request: Request, action_id: RowId) -> Response:
-        item, team, roles, _ = await self._load(request, action_id)
-        if not policy.can_manage(roles):
-            raise PermissionDeniedException()
+        found = await action_access(request.user, action_id)
+        require(found.may_manage)
+        item = await service.get(action_id)
         values = {
             "title": item["title"], "description": item["description"], "owner_id": str(item["owner"] or ""),
             "owner_agency_id": str(item["owner_agency"] or ""), "status": item["status"],
             "due_on": item["due_on"].isoformat() if item["due_on"] else "", "version": str(item["version"]),
         }
-        return await action_form(request, team, item, values, {})
+        return await action_form(request, found, item, values, {})
 
-    @post("/", status_code=200)
+    @post("/", status_code=200, name="action.update")
     async def update_action(self, request: Request, action_id: RowId) -> Response:
-        item, team, roles, _ = await self._load(request, action_id)
-        if not policy.can_manage(roles):
-            raise PermissionDeniedException()
+        found = await action_access(request.user, action_id)
+        require(found.may_manage)
         form = await form_data(request)
-        people, _, agencies = await service.owner_choices(team)
-        data, errors = policy.validate_action(form, people, {a["id"] for a in agencies})
-        if data is None:
-            return await action_form(request, team, item, form, errors, status_code=422)
         try:
-            await service.edit(item, data, form.get("version", ""), request.scope["user"])
+            errors = await service.edit(found, form)
         except service.Stale as stale:
-            errors = {"form": N_("Someone else changed this action item while you were editing. "
-                                       "Both versions are shown below; nothing was overwritten.")}
-            return await action_form(request, team, stale.current, form, errors, status_code=409,
+            return await action_form(request, found, stale.current, form, {"form": STALE_EDIT}, status_code=409,
                                      current=stale.current)
-        return redirect(request, f"/actions/{action_id}", flash="action_saved")
+        if errors:
+            return await action_form(request, found, await service.get(action_id), form, errors, status_code=422)
+        return redirect(request, urls.url("action", action_id=action_id), flash="action_saved")

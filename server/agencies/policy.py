@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from server.accounts.policy import Viewer
 from server.forms import checked, require, text
-from server.web.i18n import N_
+from server.i18n import N_
 
 SECTORS: dict[str, str] = {
     "child_welfare": N_("Child welfare"),
@@ -22,6 +23,8 @@ SECTORS: dict[str, str] = {
     "family_peer": N_("Family and peer support"),
     "other": N_("Other"),
 }
+
+MAX_PEOPLE_SHOWN = 200  # on an agency's page
 
 # Sectors a collaborative is expected to have at the table; "other" is never "missing".
 COVERAGE_SECTORS = [code for code in SECTORS if code != "other"]
@@ -66,3 +69,12 @@ def validate_agency(form: dict[str, str]) -> tuple[AgencyInput | None, dict[str,
 def missing_sectors(represented: set[str]) -> list[str]:
     """Sectors with no current member agency on a roster, in the canonical order."""
     return [code for code in COVERAGE_SECTORS if code not in represented]
+
+
+def can_see_agency(viewer: Viewer, agency: dict) -> bool:
+    """Everyone sees the directory's active agencies; inactive ones are the site admin's."""
+    return agency["active"] or viewer.is_site_admin
+
+
+def can_manage_agencies(viewer: Viewer) -> bool:
+    return viewer.is_site_admin

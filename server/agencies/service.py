@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from server import clock
 from server.accounts.policy import Viewer
 from server.accounts.tables import Affiliation
+from server.agencies import policy
 from server.agencies.policy import AgencyInput
 from server.agencies.tables import Agency
 from server.db import lock_key, reading, writing
-from server.teams.policy import can_view_roster
-from server.teams.tables import Membership
+from server.errors import NotFound
+from server.teams import membership
+from server.teams.policy import NO_STANDING, can_view_roster
 
 AGENCY_COLUMNS = (
     Agency.id, Agency.name, Agency.short_name, Agency.sector, Agency.is_part2_program,
@@ -21,52 +25,45 @@ class NameTaken(Exception):
     pass
 
 
-async def list_agencies(include_inactive: bool = True) -> list[dict]:
+async def list_agencies(at: datetime, include_inactive: bool = True) -> list[dict]:
+    """Every agency with how many active people work there at `at` (counted in SQL)."""
     async with reading():
         query = Agency.select(*AGENCY_COLUMNS).order_by(Agency.name)
         if not include_inactive:
             query = query.where(Agency.active == True)  # noqa: E712
         agencies = await query
-        people = await Affiliation.select(Affiliation.agency).where(
-            Affiliation.ended_on.is_null() & (Affiliation.person.active == True)  # noqa: E712
-        )
-    counts: dict[int, int] = {}
-    for row in people:
-        counts[row["agency"]] = counts.get(row["agency"], 0) + 1
+        counts = await membership.affiliated_counts(at)
     for agency in agencies:
         agency["people_count"] = counts.get(agency["id"], 0)
     return agencies
 
 
-async def get_agency(agency_id: int, today, viewer: Viewer | None = None) -> dict | None:
-    """The agency, its current people, and the teams it currently sits on.
+async def get_agency(agency_id: int) -> dict | None:
+    return await Agency.select(*AGENCY_COLUMNS).where(Agency.id == agency_id).first()
 
-    With a viewer, only the teams whose roster that viewer may see are listed: a family's
-    Child and Family Team is nobody else's business.
-    """
+
+async def agency_page(viewer: Viewer, agency_id: int) -> dict:
+    """The agency, its current people, and the teams it sits on that the viewer may see the
+    roster of (a family's Child and Family Team is nobody else's business). NotFound when
+    missing, or inactive and the viewer is not the site admin."""
     async with reading():
-        agency = await Agency.select(*AGENCY_COLUMNS).where(Agency.id == agency_id).first()
-        if agency is None:
-            return None
+        agency = await get_agency(agency_id)
+        if agency is None or not policy.can_see_agency(viewer, agency):
+            raise NotFound()
         agency["people"] = await Affiliation.select(
             Affiliation.person.id.as_alias("id"), Affiliation.person.name.as_alias("name"),
             Affiliation.person.email.as_alias("email"), Affiliation.person.phone.as_alias("phone"),
             Affiliation.person.title.as_alias("title"),
         ).where(
-            (Affiliation.agency == agency_id) & Affiliation.ended_on.is_null()
+            membership.people_of_agency_condition(agency_id, viewer.at)
             & (Affiliation.person.active == True)  # noqa: E712
-        ).order_by(Affiliation.person.name)
-        seats = await Membership.select(
-            Membership.team.id, Membership.team.name, Membership.team.kind, Membership.role,
-            Membership.person.name,
-        ).where(
-            (Membership.agency == agency_id) & (Membership.started_on <= today)
-            & (Membership.ended_on.is_null() | (Membership.ended_on > today))
-        ).order_by(Membership.team.name)
-        visible = await _rosters_visible_to(viewer, today) if viewer else None
+        ).order_by(Affiliation.person.name).limit(policy.MAX_PEOPLE_SHOWN)
+        seats = await membership.agency_seats(agency_id, viewer.at)
+        standings = {} if viewer.is_site_admin else await membership.standings(viewer.id, viewer.at)
     teams: dict[int, dict] = {}
     for seat in seats:
-        if visible is not None and seat["team.id"] not in visible:
+        standing = standings.get(seat["team.id"], NO_STANDING)
+        if not can_view_roster(viewer, standing):
             continue
         team = teams.setdefault(
             seat["team.id"],
@@ -75,20 +72,6 @@ async def get_agency(agency_id: int, today, viewer: Viewer | None = None) -> dic
         team["seats"].append({"name": seat["person.name"], "role": seat["role"]})
     agency["teams"] = list(teams.values())
     return agency
-
-
-async def _rosters_visible_to(viewer: Viewer, today) -> set[int] | None:
-    """Ids of the teams whose roster the viewer may see; None means every team."""
-    if viewer.is_site_admin:
-        return None
-    seats = await Membership.select(Membership.team, Membership.role).where(
-        (Membership.person == viewer.id) & (Membership.started_on <= today)
-        & (Membership.ended_on.is_null() | (Membership.ended_on > today))
-    )
-    roles: dict[int, set[str]] = {}
-    for seat in seats:
-        roles.setdefault(seat["team"], set()).add(seat["role"])
-    return {team for team, team_roles in roles.items() if can_view_roster(viewer, team_roles)}
 
 
 async def save_agency(data: AgencyInput, agency_id: int | None = None) -> int:

@@ -1,43 +1,49 @@
 """Running a meeting live: the current item and its clock, notes, decisions, attendance.
 
-Every change raises the meeting's live_version in the same transaction; every browser
-watching the meeting polls that one number (an indexed lookup) and fetches the fresh
-fragment only when it moved. Nothing lives in one worker's memory.
+Every change raises the meeting's live_version in the same transaction (bump_version, the one
+place that does); every browser watching the meeting polls that one number and fetches the
+fresh fragment only when it moved. Nothing lives in one worker's memory. Live changes never
+touch the meeting's calendar identity or `updated_at` (calendar feeds must not change on
+every "next item").
 """
 
 from __future__ import annotations
 
 from server import clock
-from server.accounts.policy import Viewer
 from server.db import lock_row, reading, writing
+from server.errors import Closed, Invalid, NotFound
+from server.i18n import N_
 from server.meetings import policy
-from server.meetings.service import MeetingAccess, bump_live_version, roster_people
+from server.meetings.access import MeetingAccess
 from server.meetings.tables import AgendaItem, Attendance, Decision, Meeting
+from server.teams import membership
 from server.teams.policy import MEMBER_ROLES
 
+NOT_RUNNING = N_("The meeting is not running.")
+ATTENDANCE_CLOSED = N_("The meeting has ended; attendance is closed.")
 
-class NotLive(Exception):
-    """The meeting is not running, so live actions do not apply."""
 
-
-async def live_version(meeting_id: int) -> int | None:
-    row = await Meeting.select(Meeting.live_version).where(Meeting.id == meeting_id).first()
-    return row["live_version"] if row else None
+async def bump_version(meeting_id: int, *, only_while_live: bool = False) -> None:
+    """Inside the caller's write: tells every page watching the meeting that it changed."""
+    condition = Meeting.id == meeting_id
+    if only_while_live:
+        condition &= Meeting.live_status == "live"
+    await Meeting.update({Meeting.live_version: Meeting.live_version + 1}).where(condition)
 
 
 async def _running(meeting_id: int) -> dict:
-    """Inside writing(): locks the meeting and returns its live state; NotLive unless running."""
+    """Inside writing(): locks the meeting and returns its live state; Closed unless it runs."""
     await lock_row(Meeting, meeting_id)
     meeting = await Meeting.select(Meeting.live_status, Meeting.current_item_id).where(
         Meeting.id == meeting_id
     ).first()
     if meeting["live_status"] != "live":
-        raise NotLive()
+        raise Closed(NOT_RUNNING)
     return meeting
 
 
 async def start(access: MeetingAccess) -> None:
-    """Starts the meeting and its first item."""
+    """Starts the meeting and its first item (a second start does nothing)."""
     meeting_id = access.meeting["id"]
     async with writing():
         await lock_row(Meeting, meeting_id)
@@ -56,7 +62,7 @@ async def start(access: MeetingAccess) -> None:
             await AgendaItem.update({AgendaItem.status: "current", AgendaItem.started_at: now}).where(
                 AgendaItem.id == first["id"]
             )
-        await bump_live_version(meeting_id)
+        await bump_version(meeting_id)
 
 
 async def go_to(access: MeetingAccess, direction: str | None = None, item_id: int | None = None) -> None:
@@ -64,9 +70,9 @@ async def go_to(access: MeetingAccess, direction: str | None = None, item_id: in
     meeting_id = access.meeting["id"]
     async with writing():
         meeting = await _running(meeting_id)
-        rows = await AgendaItem.select(AgendaItem.id, AgendaItem.status).where(
-            AgendaItem.meeting == meeting_id
-        ).order_by(AgendaItem.position)
+        rows = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(
+            AgendaItem.position
+        )
         order = [row["id"] for row in rows]
         current = meeting["current_item_id"]
         if item_id is not None:
@@ -90,11 +96,12 @@ async def go_to(access: MeetingAccess, direction: str | None = None, item_id: in
             AgendaItem.id == target
         )
         await Meeting.update({Meeting.current_item_id: target}).where(Meeting.id == meeting_id)
-        await bump_live_version(meeting_id)
+        await bump_version(meeting_id)
 
 
 async def end(access: MeetingAccess) -> None:
-    """Ends the meeting; the current item is closed, unfinished ones stay pending (carry-over)."""
+    """Ends the meeting; the current item is closed, unfinished ones stay pending (carry-over),
+    and the minutes are drafted from what was recorded."""
     from server.meetings import minutes
 
     meeting_id = access.meeting["id"]
@@ -108,44 +115,50 @@ async def end(access: MeetingAccess) -> None:
         await Meeting.update({
             Meeting.live_status: "ended", Meeting.live_ended_at: now, Meeting.current_item_id: None,
         }).where(Meeting.id == meeting_id)
-        await bump_live_version(meeting_id)
+        await bump_version(meeting_id)
         await minutes.draft_from_meeting(access)
 
 
-async def save_notes(access: MeetingAccess, item_id: int, notes: str) -> bool:
-    """Notes are taken while the meeting runs, never on a case review (CONSENT.md)."""
+def _notes_allowed(access: MeetingAccess, item_id: int):
+    """Notes and decisions belong to an item of this meeting that is not a case review (CONSENT.md)."""
+    return (AgendaItem.id == item_id) & (AgendaItem.meeting == access.meeting["id"]) & (AgendaItem.kind != "case_review")
+
+
+async def save_notes(access: MeetingAccess, item_id: int, form: dict[str, str]) -> None:
+    """Notes are taken while the meeting runs, never on a case review."""
     async with writing():
         await _running(access.meeting["id"])
-        updated = await AgendaItem.update({AgendaItem.notes: notes[:20000]}).where(
-            (AgendaItem.id == item_id) & (AgendaItem.meeting == access.meeting["id"])
-            & (AgendaItem.kind != "case_review")
+        updated = await AgendaItem.update({AgendaItem.notes: str(form.get("notes", ""))[:20000]}).where(
+            _notes_allowed(access, item_id)
         ).returning(AgendaItem.id)
-        if updated:
-            await bump_live_version(access.meeting["id"])
-    return bool(updated)
+        if not updated:
+            raise NotFound()
+        await bump_version(access.meeting["id"])
 
 
-async def add_decision(access: MeetingAccess, item_id: int, text: str, by: Viewer) -> bool:
+async def add_decision(access: MeetingAccess, item_id: int, form: dict[str, str]) -> dict[str, str]:
+    """Field messages, or {} when the decision is recorded."""
+    text, problems = policy.validate_decision(form)
+    if text is None:
+        return problems
     async with writing():
         await _running(access.meeting["id"])
-        if not await AgendaItem.exists().where(
-            (AgendaItem.id == item_id) & (AgendaItem.meeting == access.meeting["id"])
-            & (AgendaItem.kind != "case_review")
-        ):
-            return False
-        await Decision.insert(Decision(agenda_item=item_id, text=text, recorded_by=by.id, recorded_at=clock.now()))
-        await bump_live_version(access.meeting["id"])
-    return True
+        if not await AgendaItem.exists().where(_notes_allowed(access, item_id)):
+            raise NotFound()
+        await Decision.insert(Decision(agenda_item=item_id, text=text, recorded_by=access.viewer.id,
+                                       recorded_at=clock.now()))
+        await bump_version(access.meeting["id"])
+    return {}
 
 
 # Attendance and quorum.
 
 
 async def attendance(access: MeetingAccess) -> dict:
-    """Every current roster member with their check-in, plus quorum."""
+    """Every member on the roster of the meeting's day with their check-in, plus quorum."""
     team = access.team
     async with reading():
-        people = await roster_people(team, access.day)  # the roster of the meeting's day
+        people = await membership.seated(team, access.day)
         records = await Attendance.select(
             Attendance.person, Attendance.status, Attendance.standing_in_for, Attendance.arrived_at,
             Attendance.departed_at, Attendance.standing_in_for.name,
@@ -156,44 +169,43 @@ async def attendance(access: MeetingAccess) -> dict:
         person: row["standing_in_for"] for person, row in by_person.items()
         if row["status"] in policy.ATTENDING and row["departed_at"] is None
     }
-    rows = []
-    for person in people:
-        record = by_person.get(person["id"])
-        rows.append({**person, "attendance": record, "voting": person["id"] in voting})
+    rows = [{**person, "attendance": by_person.get(person["id"]), "voting": person["id"] in voting}
+            for person in people]
     return {
         "people": rows,
         "quorum": policy.quorum(team["quorum_kind"], team["quorum_value"], voting, attending),
     }
 
 
-async def check_in(access: MeetingAccess, person_id: int, status: str, standing_in_for: int | None,
-                   departed: bool, by: Viewer) -> bool:
-    """Records one person's attendance; arrival and departure times are kept by the server."""
-    if status not in policy.ATTENDANCE:
-        return False
-    people = {p["id"] for p in await roster_people(access.team, access.day)}
-    if person_id not in people or (standing_in_for is not None and standing_in_for not in people):
-        return False
+async def check_in(access: MeetingAccess, form: dict[str, str]) -> None:
+    """Records one person's attendance; arrival and departure times are kept by the server.
+    Invalid unless the person (and whom they stand in for) is on the roster of the meeting's day."""
+    entry = policy.parse_check_in(form)
+    if entry is None:
+        raise Invalid(N_("Choose a roster member and an attendance status."))
     now = clock.now()
     async with writing():
         await lock_row(Meeting, access.meeting["id"])
         state = await Meeting.select(Meeting.live_status).where(Meeting.id == access.meeting["id"]).first()
         if state["live_status"] == "ended":  # people check in before the start, not after the end
-            raise NotLive()
+            raise Closed(ATTENDANCE_CLOSED)
+        people = {p["id"] for p in await membership.seated(access.team, access.day)}
+        if entry.person_id not in people or (entry.standing_in_for is not None and entry.standing_in_for not in people):
+            raise Invalid(N_("Choose a roster member and an attendance status."))
         existing = await Attendance.select().where(
-            (Attendance.meeting == access.meeting["id"]) & (Attendance.person == person_id)
+            (Attendance.meeting == access.meeting["id"]) & (Attendance.person == entry.person_id)
         ).first()
-        attending = status in policy.ATTENDING
+        attending = entry.status in policy.ATTENDING
         values = {
-            "status": status, "standing_in_for": standing_in_for, "recorded_by": by.id, "updated_at": now,
+            "status": entry.status, "standing_in_for": entry.standing_in_for, "recorded_by": access.viewer.id,
+            "updated_at": now,
             "arrived_at": (existing["arrived_at"] if existing and existing["arrived_at"] else now) if attending else None,
-            "departed_at": now if (attending and departed) else None,
+            "departed_at": now if (attending and entry.departed) else None,
         }
         if existing:
             await Attendance.update({getattr(Attendance, k): v for k, v in values.items()}).where(
                 Attendance.id == existing["id"]
             )
         else:
-            await Attendance.insert(Attendance(meeting=access.meeting["id"], person=person_id, **values))
-        await bump_live_version(access.meeting["id"])
-    return True
+            await Attendance.insert(Attendance(meeting=access.meeting["id"], person=entry.person_id, **values))
+        await bump_version(access.meeting["id"])

@@ -4,11 +4,13 @@ locked. Every change keeps a revision with who and when."""
 from __future__ import annotations
 
 from server import clock
-from server.accounts.policy import Viewer
 from server.actions.tables import ActionItem
 from server.db import lock_row, reading, writing
+from server.errors import Closed, Stale
+from server.i18n import N_
+from server.i18n import gettext as _
 from server.meetings import policy
-from server.meetings.service import MeetingAccess, Stale, local
+from server.meetings.access import MeetingAccess
 from server.meetings.tables import (
     AgendaItem,
     Attendance,
@@ -17,8 +19,6 @@ from server.meetings.tables import (
     Minutes,
     MinutesRevision,
 )
-from server.web.i18n import N_
-from server.web.i18n import gettext as _
 
 
 async def get_minutes(meeting_id: int) -> dict | None:
@@ -52,7 +52,7 @@ async def draft_text(access: MeetingAccess) -> str:
         actions = await ActionItem.select(ActionItem.title, ActionItem.source_item, ActionItem.due_on,
                                           ActionItem.owner.name).where(
             ActionItem.source_meeting == meeting["id"]).order_by(ActionItem.id)
-    start = local(meeting["starts_at"], zone)
+    start = meeting["starts_at"].astimezone(clock.zone(zone))
     lines = [f"{meeting['title']} — {start:%Y-%m-%d %H:%M} ({zone})", ""]
     # Sorted here, not in SQL: collation differs between SQLite and PostgreSQL.
     present = sorted(present, key=lambda row: row["person.name"])
@@ -67,8 +67,7 @@ async def draft_text(access: MeetingAccess) -> str:
     if excused:
         lines.append(_("Excused:") + " " + ", ".join(row["person.name"] for row in excused))
     for number, item in enumerate(items, start=1):
-        title = _("Case review (%(n)s)", n=number) if item["kind"] == "case_review" else item["title"]
-        lines += ["", f"{number}. {title}"]
+        lines += ["", f"{number}. {policy.item_title(item['kind'], item['title'], number)}"]
         if item["kind"] == "case_review":
             lines.append(_("Case discussed; details are kept out of the minutes."))
             continue
@@ -105,16 +104,18 @@ async def ensure_minutes(access: MeetingAccess) -> dict:
     return await get_minutes(access.meeting["id"])
 
 
-class NotEditable(Exception):
-    pass
+NOT_EDITABLE = N_("Approved minutes cannot be edited.")
 
 
-async def save(access: MeetingAccess, body: str, version: str, by: Viewer) -> None:
+MAX_BODY = 100_000
+
+
+async def save(access: MeetingAccess, body: str, version: str) -> None:
     """Saves a correction. Approved and locked minutes cannot be edited."""
     async with writing():
         minutes = await get_minutes(access.meeting["id"])
         if minutes is None or not policy.minutes_editable(minutes["status"]):
-            raise NotEditable()
+            raise Closed(NOT_EDITABLE)
         if str(minutes["version"]) != version:
             raise Stale()
         if body == minutes["body"]:
@@ -126,18 +127,18 @@ async def save(access: MeetingAccess, body: str, version: str, by: Viewer) -> No
         if not updated:
             raise Stale()
         await MinutesRevision.insert(MinutesRevision(minutes=minutes["id"], body=body, status=minutes["status"],
-                                                     edited_by=by.id, edited_at=now))
+                                                     edited_by=access.viewer.id, edited_at=now))
 
 
 async def approval_meetings(access: MeetingAccess) -> list[dict]:
     """Later meetings of the team at which minutes can be approved."""
     return await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(
         (Meeting.team == access.team["id"]) & (Meeting.starts_at > access.meeting["starts_at"])
-        & (Meeting.status == "scheduled") & (Meeting.starts_at <= clock.now())
+        & (Meeting.status == "scheduled") & (Meeting.starts_at <= access.viewer.at)
     ).order_by(Meeting.starts_at, ascending=False).limit(12)
 
 
-async def move(access: MeetingAccess, status: str, version: str, by: Viewer,
+async def move(access: MeetingAccess, status: str, version: str,
                approving_meeting_id: int | None = None) -> str | None:
     """Moves the minutes along draft → circulated → approved → locked. Returns a problem, or None."""
     async with writing():
@@ -160,5 +161,5 @@ async def move(access: MeetingAccess, status: str, version: str, by: Viewer,
         if not moved:  # someone saved or moved them between our read and this write
             raise Stale()
         await MinutesRevision.insert(MinutesRevision(minutes=minutes["id"], body=minutes["body"], status=status,
-                                                     edited_by=by.id, edited_at=clock.now()))
+                                                     edited_by=access.viewer.id, edited_at=clock.now()))
     return None

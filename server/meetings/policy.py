@@ -7,9 +7,10 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from server.accounts.policy import Viewer
 from server.forms import parse_date, parse_id, require, text, whole_number
-from server.teams.policy import LEADING_ROLES, MEMBER_ROLES
-from server.web.i18n import N_
+from server.i18n import N_, gettext
+from server.teams.policy import Standing
 
 AGENDA_KINDS = {
     "standing": N_("Standing item"),
@@ -37,30 +38,59 @@ MAX_AGENDA_ITEMS = 80
 MAX_MINUTES = 600  # planned minutes for one item
 
 
-# Permissions. `roles` are the viewer's roles on the meeting's team at the time of the request.
+# Permissions: the viewer and their standing on the meeting's team at the request's instant.
 # A site admin has no extra rights here: DESIGN.md §4 "as member only".
 
 
-def can_run(roles: set[str]) -> bool:
+def can_run(viewer: Viewer, standing: Standing) -> bool:
     """Create, edit and publish meetings and agendas; run them live; keep minutes."""
-    return bool(roles & LEADING_ROLES)
+    return standing.leads
 
 
-def can_see_meetings(roles: set[str]) -> bool:
-    return bool(roles & MEMBER_ROLES)
+def can_see_meetings(viewer: Viewer, standing: Standing) -> bool:
+    """Every meeting of the team, its minutes (once out of draft) and its action items."""
+    return standing.is_member
 
 
-def can_see_meeting(roles: set[str], invited: bool) -> bool:
-    return can_see_meetings(roles) or invited
+def can_see_meeting(viewer: Viewer, standing: Standing, invited: bool) -> bool:
+    """Members see the team's meetings; a guest only the ones they are invited to."""
+    return can_see_meetings(viewer, standing) or (standing.is_guest and invited)
 
 
-def can_see_agenda(roles: set[str], invited: bool, published: bool) -> bool:
+def can_list_meetings(viewer: Viewer, standing: Standing, invited_to_some: bool) -> bool:
+    """The team's meeting list: for members, and for a guest invited to at least one meeting."""
+    return can_see_meetings(viewer, standing) or (standing.is_guest and invited_to_some)
+
+
+def can_see_agenda(viewer: Viewer, standing: Standing, invited: bool, published: bool) -> bool:
     """Drafts are for the people who run the meeting; the published agenda for everyone on it."""
-    return can_run(roles) or (published and can_see_meeting(roles, invited))
+    return can_run(viewer, standing) or (published and can_see_meeting(viewer, standing, invited))
 
 
-def can_see_minutes(roles: set[str], status: str) -> bool:
-    return can_run(roles) or (can_see_meetings(roles) and status != "draft")
+def can_see_minutes(viewer: Viewer, standing: Standing, status: str) -> bool:
+    return can_run(viewer, standing) or (can_see_meetings(viewer, standing) and status != "draft")
+
+
+WATCH_AHEAD = timedelta(hours=12)
+
+
+def is_watched(live_status: str, status: str, starts_at: datetime, now: datetime) -> bool:
+    """Pages showing the meeting poll for live changes while it runs, and from 12 hours before
+    a scheduled start (so they see it begin)."""
+    if live_status == "live":
+        return True
+    return live_status == "not_started" and status == "scheduled" and starts_at - now < WATCH_AHEAD
+
+
+def item_title(kind: str, title: str, number: int) -> str:
+    """What an agenda item is called wherever it is shown: a case-review item never carries case
+    facts, only its number (CONSENT.md §3), whatever was typed for it."""
+    return gettext("Case review (%(n)s)", n=number) if kind == "case_review" else title
+
+
+def stored_item_title(kind: str, title: str) -> str:
+    """What is kept for an item: nothing typed for a case review is stored."""
+    return "Case review" if kind == "case_review" else title
 
 
 # Agenda timing.
@@ -73,14 +103,6 @@ def running_starts(start: datetime, planned_minutes: list[int]) -> list[datetime
         starts.append(clock)
         clock += timedelta(minutes=minutes)
     return starts
-
-
-def overrun_seconds(started_at: datetime | None, ended_at: datetime | None, planned_minutes: int,
-                    now: datetime) -> int:
-    """Positive when an item has run longer than planned (so far, if it is still running)."""
-    if started_at is None:
-        return 0
-    return int(((ended_at or now) - started_at).total_seconds()) - planned_minutes * 60
 
 
 # Quorum.
@@ -188,9 +210,34 @@ def validate_item(form: dict[str, str], presenter_ids: set[int]) -> tuple[ItemIn
     return ItemInput(kind, title, presenter_id, minutes, notes), {}
 
 
-def case_review_title(kind: str, title: str, position: int) -> str:
-    """A case-review item never carries case facts in its title (CONSENT.md §3)."""
-    return f"Case review ({position})" if kind == "case_review" else title
+MAX_DECISION = 2000
+
+
+def validate_decision(form: dict[str, str]) -> tuple[str | None, dict[str, str]]:
+    text = " ".join(str(form.get("text", "")).split())
+    if not text or len(text) > MAX_DECISION:
+        return None, {"decision": N_("Write the decision (at most 2000 characters).")}
+    return text, {}
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    person_id: int
+    status: str
+    standing_in_for: int | None
+    departed: bool
+
+
+def parse_check_in(form: dict[str, str]) -> CheckIn | None:
+    """One attendance button: who, which status ("Left" keeps the status they had), and for an
+    alternate whom they stand in for. None when the form makes no sense."""
+    person_id = parse_id(form.get("person_id"))
+    raw_standing = str(form.get("standing_in_for", "")).strip()
+    standing_in_for = parse_id(raw_standing) if raw_standing else None
+    status = form.get("status") or form.get("departed_status", "")
+    if person_id is None or (raw_standing and standing_in_for is None) or status not in ATTENDANCE:
+        return None
+    return CheckIn(person_id, status, standing_in_for, form.get("departed") == "true")
 
 
 def moved(order: list[int], item_id: int, direction: str) -> list[int]:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 
 from server.forms import parse_date, whole_number
-from server.web.i18n import N_
+from server.i18n import N_
 
 FREQUENCIES = {
     "none": N_("Does not repeat"),

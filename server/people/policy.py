@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from server.accounts.policy import Viewer
 from server.forms import checked, email, parse_id, require, text
-from server.web.i18n import LANGUAGES, N_
+from server.i18n import LANGUAGES, N_
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,20 @@ def validate_person(form: dict[str, str], agency_ids: set[int]) -> tuple[PersonI
         ),
         {},
     )
+
+
+def can_manage_people(viewer: Viewer) -> bool:
+    return viewer.is_site_admin
+
+
+def own_admin_rights_problem(viewer: Viewer, person_id: int, data: PersonInput) -> str | None:
+    """A site admin cannot take away their own admin rights (nobody could give them back)."""
+    if person_id == viewer.id and not data.is_site_admin:
+        return N_("You cannot remove your own site admin rights.")
+    return None
+
+
+def deactivation_problem(viewer: Viewer, person_id: int) -> str | None:
+    if person_id == viewer.id:
+        return N_("You cannot deactivate yourself.")
+    return None

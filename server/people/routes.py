@@ -3,48 +3,46 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
-from server import clock
+from server import urls
 from server.accounts.service import create_password_link
-from server.config import settings
-from server.people import service
-from server.people.policy import validate_person
+from server.errors import Invalid, NotFound
+from server.i18n import N_
+from server.people import policy, service
 from server.web.forms import RowId, form_data, without_nul
 from server.web.guards import admin_required
-from server.web.i18n import N_
 from server.web.responses import redirect
 from server.web.templating import render
 
 
-def set_password_url(token: FromPath[str]) -> str:
-    return f"{settings.base_url}/set-password/{token}"
+def set_password_url(token: str) -> str:
+    return urls.absolute("set_password", token=token)
 
 
 class PeopleController(Controller):
     path = "/people"
     guards = [admin_required]
 
-    @get("/")
+    @get("/", name="people")
     async def list_people(self, request: Request, q: FromQuery[str] = "", inactive: FromQuery[bool] = False) -> Response:
         q = without_nul(q)[:100]
-        people = await service.list_people(q, include_inactive=inactive)
+        people = await service.list_people(request.user.at, q, include_inactive=inactive)
         return render(request, "people/list.html", {"people": people, "q": q, "inactive": inactive},
                       block="results")
 
-    @get("/new")
+    @get("/new", name="person.new")
     async def new_person(self, request: Request) -> Response:
         return render(request, "people/form.html", {
             "person": None, "values": {"preferred_language": "en"}, "errors": {},
             "agencies": await service.agency_choices(),
         })
 
-    @post("/", status_code=200)
+    @post("/", status_code=200, name="person.create")
     async def create_person(self, request: Request) -> Response:
         form = await form_data(request)
         agencies = await service.agency_choices()
-        data, errors = validate_person(form, {a["id"] for a in agencies})
+        data, errors = policy.validate_person(form, {a["id"] for a in agencies})
         if data is not None:
             try:
                 person_id, token = await service.create_person(data)
@@ -57,68 +55,63 @@ class PeopleController(Controller):
                       {"person": None, "values": form, "errors": errors, "agencies": agencies},
                       block="form", status_code=422)
 
-    @get("/{person_id:int}")
-    async def person_page(self, request: Request, person_id: RowId) -> Response:
-        person = await service.get_person(person_id)
+    async def _person(self, request: Request, person_id: int) -> dict:
+        person = await service.get_person(person_id, request.user.at)
         if person is None:
-            raise NotFoundException()
-        return render(request, "people/detail.html", {"person": person, "link": None})
+            raise NotFound()
+        return person
 
-    @get("/{person_id:int}/edit")
+    @get("/{person_id:int}", name="person")
+    async def person_page(self, request: Request, person_id: RowId) -> Response:
+        return render(request, "people/detail.html", {"person": await self._person(request, person_id), "link": None})
+
+    @get("/{person_id:int}/edit", name="person.edit")
     async def edit_person(self, request: Request, person_id: RowId) -> Response:
-        person = await service.get_person(person_id)
-        if person is None:
-            raise NotFoundException()
+        person = await self._person(request, person_id)
         values = {**person, "agency_id": str(person["agency"]["id"]) if person["agency"] else ""}
         return render(request, "people/form.html", {
             "person": person, "values": values, "errors": {}, "agencies": await service.agency_choices(),
         })
 
-    @post("/{person_id:int}", status_code=200)
+    @post("/{person_id:int}", status_code=200, name="person.update")
     async def update_person(self, request: Request, person_id: RowId) -> Response:
-        person = await service.get_person(person_id)
-        if person is None:
-            raise NotFoundException()
+        person = await self._person(request, person_id)
         form = await form_data(request)
         agencies = await service.agency_choices()
-        data, errors = validate_person(form, {a["id"] for a in agencies})
-        if data is not None and person_id == request.scope["user"].id and not data.is_site_admin:
-            errors = {"is_site_admin": N_("You cannot remove your own site admin rights.")}
-            data = None
+        data, errors = policy.validate_person(form, {a["id"] for a in agencies})
+        problem = policy.own_admin_rights_problem(request.user, person_id, data) if data else None
+        if problem:
+            data, errors = None, {"is_site_admin": problem}
         if data is not None:
             try:
-                await service.update_person(person_id, data, clock.today_in(settings.time_zone))
+                await service.update_person(person_id, data, request.user.at)
             except service.EmailTaken:
                 errors = {"email": N_("Someone already has this email address.")}
             else:
-                return redirect(request, f"/people/{person_id}", flash="person_saved")
+                return redirect(request, urls.url("person", person_id=person_id), flash="person_saved")
         return render(request, "people/form.html",
                       {"person": person, "values": form, "errors": errors, "agencies": agencies},
                       block="form", status_code=422)
 
-    @post("/{person_id:int}/deactivate", status_code=200)
+    @post("/{person_id:int}/deactivate", status_code=200, name="person.deactivate")
     async def deactivate(self, request: Request, person_id: RowId) -> Response:
-        if person_id == request.scope["user"].id:
-            return render(request, "errors/error.html", {
-                "status": 422, "title": N_("Please check what you entered"),
-                "explanation": N_("You cannot deactivate yourself."),
-            }, block="error", status_code=422)
-        if await service.get_person(person_id) is None:
-            raise NotFoundException()
+        problem = policy.deactivation_problem(request.user, person_id)
+        if problem:
+            raise Invalid(problem)
+        await self._person(request, person_id)
         await service.set_active(person_id, False)
-        return redirect(request, f"/people/{person_id}", flash="person_deactivated")
+        return redirect(request, urls.url("person", person_id=person_id), flash="person_deactivated")
 
-    @post("/{person_id:int}/reactivate", status_code=200)
+    @post("/{person_id:int}/reactivate", status_code=200, name="person.reactivate")
     async def reactivate(self, request: Request, person_id: RowId) -> Response:
-        if await service.get_person(person_id) is None:
-            raise NotFoundException()
+        await self._person(request, person_id)
         await service.set_active(person_id, True)
-        return redirect(request, f"/people/{person_id}", flash="person_reactivated")
+        return redirect(request, urls.url("person", person_id=person_id), flash="person_reactivated")
 
-    @post("/{person_id:int}/password-link", status_code=200)
+    @post("/{person_id:int}/password-link", status_code=200, name="person.password_link")
     async def password_link(self, request: Request, person_id: RowId) -> Response:
-        person = await service.get_person(person_id)
-        if person is None or not person["active"]:
-            raise NotFoundException()
+        person = await self._person(request, person_id)
+        if not person["active"]:
+            raise NotFound()
         token = await create_password_link(person_id)
         return render(request, "people/detail.html", {"person": person, "link": set_password_url(token)})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 from server import clock
 from server.accounts.service import create_password_link
@@ -10,6 +10,7 @@ from server.accounts.tables import Affiliation, LoginSession, PasswordToken, Per
 from server.agencies.tables import Agency
 from server.db import contains, lock_key, reading, writing
 from server.people.policy import PersonInput
+from server.teams import membership
 from server.teams.tables import Membership
 
 
@@ -20,12 +21,8 @@ async def agency_choices(active_only: bool = True) -> list[dict]:
     return await query
 
 
-def _current_affiliation():
-    return Affiliation.ended_on.is_null()
-
-
-async def list_people(search: str = "", include_inactive: bool = False, limit: int = 200) -> list[dict]:
-    """People with their current agency, filtered by name, email or agency."""
+async def list_people(at: datetime, search: str = "", include_inactive: bool = False, limit: int = 200) -> list[dict]:
+    """People with their agency at `at`, filtered by name, email or agency; at most `limit`."""
     search = " ".join(search.split())[:100]
     query = Person.select(
         Person.id, Person.name, Person.email, Person.phone, Person.title, Person.active,
@@ -38,38 +35,19 @@ async def list_people(search: str = "", include_inactive: bool = False, limit: i
             contains(Person.name, search)
             | contains(Person.email, search)
             | Person.id.is_in(
-                Affiliation.select(Affiliation.person).where(
-                    _current_affiliation()
-                    & (
-                        contains(Affiliation.agency.name, search)
-                        | contains(Affiliation.agency.short_name, search)
-                    )
-                )
+                Affiliation.select(Affiliation.person).where(membership.people_matching_agency_condition(
+                    contains(Affiliation.agency.name, search) | contains(Affiliation.agency.short_name, search),
+                    at,
+                ))
             )
         )
-        agencies = await current_agencies([p["id"] for p in people])
+        agencies = await membership.current_affiliations([p["id"] for p in people], at)
     for person in people:
         person["agency"] = agencies.get(person["id"])
     return people
 
 
-async def current_agencies(person_ids: list[int]) -> dict[int, dict]:
-    """person id → {id, name, short_name} of their current agency, in one query."""
-    if not person_ids:
-        return {}
-    rows = await Affiliation.select(
-        Affiliation.person, Affiliation.agency.id, Affiliation.agency.name,
-        Affiliation.agency.short_name,
-    ).where(_current_affiliation() & Affiliation.person.is_in(person_ids))
-    return {
-        row["person"]: {
-            "id": row["agency.id"], "name": row["agency.name"], "short_name": row["agency.short_name"]
-        }
-        for row in rows
-    }
-
-
-async def get_person(person_id: int) -> dict | None:
+async def get_person(person_id: int, at: datetime) -> dict | None:
     async with reading():
         person = await Person.select(
             Person.id, Person.name, Person.email, Person.phone, Person.title, Person.active,
@@ -89,7 +67,8 @@ async def get_person(person_id: int) -> dict | None:
     person["has_password"] = bool(person.pop("password_hash"))
     person["history"] = history
     person["agency"] = next(
-        ({"id": h["agency.id"], "name": h["agency.name"]} for h in history if h["ended_on"] is None),
+        ({"id": h["agency.id"], "name": h["agency.name"]} for h in history
+         if membership.is_affiliation_current(h, at)),
         None,
     )
     person["seats"] = seats
@@ -107,6 +86,7 @@ async def create_person(data: PersonInput) -> tuple[int, str]:
         await lock_key(f"person-email:{data.email}")  # two admins adding one address at once
         if await Person.exists().where(Person.email == data.email):
             raise EmailTaken(data.email)
+        today = membership.directory_day(now)
         rows = await Person.insert(
             Person(
                 name=data.name, email=data.email, phone=data.phone, title=data.title,
@@ -117,14 +97,16 @@ async def create_person(data: PersonInput) -> tuple[int, str]:
         person_id = rows[0]["id"]
         if data.agency_id:
             await Affiliation.insert(
-                Affiliation(person=person_id, agency=data.agency_id, started_on=now.date())
+                Affiliation(person=person_id, agency=data.agency_id, started_on=today)
             )
         token = await create_password_link(person_id)
     return person_id, token
 
 
-async def update_person(person_id: int, data: PersonInput, today: date) -> None:
-    """Updates details; a change of agency closes the current affiliation and opens a new one."""
+async def update_person(person_id: int, data: PersonInput, at: datetime) -> None:
+    """Updates details; a change of agency ends the current affiliation and starts a new one,
+    today on the directory's calendar."""
+    today = membership.directory_day(at)
     async with writing():
         await lock_key(f"person-email:{data.email}")
         if await Person.exists().where((Person.email == data.email) & (Person.id != person_id)):
@@ -136,19 +118,15 @@ async def update_person(person_id: int, data: PersonInput, today: date) -> None:
                 Person.is_site_admin: data.is_site_admin, Person.updated_at: clock.now(),
             }
         ).where(Person.id == person_id)
-        current = await Affiliation.select(Affiliation.id, Affiliation.agency).where(
-            (Affiliation.person == person_id) & _current_affiliation()
-        ).first()
-        if (current["agency"] if current else None) == data.agency_id:
+        current = (await membership.current_affiliations([person_id], at)).get(person_id)
+        if (current["id"] if current else None) == data.agency_id:
             return
         if current:
             await Affiliation.update({Affiliation.ended_on: today}).where(
-                Affiliation.id == current["id"]
+                Affiliation.id == current["affiliation_id"]
             )
         if data.agency_id:
-            await Affiliation.insert(
-                Affiliation(person=person_id, agency=data.agency_id, started_on=today)
-            )
+            await Affiliation.insert(Affiliation(person=person_id, agency=data.agency_id, started_on=today))
 
 
 async def set_active(person_id: int, active: bool) -> None:

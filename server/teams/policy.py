@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.accounts.policy import Viewer
 from server.forms import checked, parse_date, parse_id, require, text, whole_number
-from server.web.i18n import N_
+from server.i18n import N_
 
 KINDS: dict[str, str] = {
     "community_collaborative": N_("Community collaborative"),
@@ -43,39 +43,66 @@ COMMON_TIME_ZONES = [
 ]
 
 
-def is_active_on(started_on: date, ended_on: date | None, day: date) -> bool:
-    """A seat counts from its first day up to, not including, its end date."""
+def is_current(started_on: date, ended_on: date | None, day: date) -> bool:
+    """A seat (or an affiliation) counts from its first day up to, not including, its end date."""
     return started_on <= day and (ended_on is None or day < ended_on)
 
 
-# Permissions. `roles` are the viewer's roles on the team on the day of the request.
+@dataclass(frozen=True)
+class Standing:
+    """What one person is on one team at one instant (see teams/membership.py)."""
+
+    roles: frozenset[str] = frozenset()
+    agency_id: int | None = None  # the agency they sit for on this team
+    alternate_for: int | None = None  # the member they are an alternate for, if any
+
+    @property
+    def is_member(self) -> bool:
+        """On the roster in a member's role: not only a guest."""
+        return bool(self.roles & MEMBER_ROLES)
+
+    @property
+    def leads(self) -> bool:
+        """Chair, co-chair or coordinator."""
+        return bool(self.roles & LEADING_ROLES)
+
+    @property
+    def is_guest(self) -> bool:
+        """Seated only as a guest."""
+        return "guest" in self.roles and not self.is_member
+
+
+NO_STANDING = Standing()
+
+
+# Permissions: the viewer, and their standing on the team at the request's instant.
 
 
 def can_manage_teams(viewer: Viewer) -> bool:
     return viewer.is_site_admin
 
 
-def can_view_team(viewer: Viewer, roles: set[str]) -> bool:
-    return viewer.is_site_admin or bool(roles)
+def can_view_team(viewer: Viewer, standing: Standing) -> bool:
+    return viewer.is_site_admin or bool(standing.roles)
 
 
-def can_view_roster(viewer: Viewer, roles: set[str]) -> bool:
-    return viewer.is_site_admin or bool(roles & MEMBER_ROLES)
+def can_view_roster(viewer: Viewer, standing: Standing) -> bool:
+    return viewer.is_site_admin or standing.is_member
 
 
-def can_manage_roster(viewer: Viewer, roles: set[str]) -> bool:
-    return viewer.is_site_admin or bool(roles & LEADING_ROLES)
+def can_manage_roster(viewer: Viewer, standing: Standing) -> bool:
+    return viewer.is_site_admin or standing.leads
 
 
-def grantable_roles(viewer: Viewer, roles: set[str]) -> frozenset[str]:
+def grantable_roles(viewer: Viewer, standing: Standing) -> frozenset[str]:
     """Roles this viewer may give or take away on the roster.
 
     A coordinator records cases and releases of information (CONSENT.md), which a chair may
     not: so only the site admin or a coordinator seats, changes or ends a coordinator.
     """
-    if not can_manage_roster(viewer, roles):
+    if not can_manage_roster(viewer, standing):
         return frozenset()
-    if viewer.is_site_admin or "coordinator" in roles:
+    if viewer.is_site_admin or "coordinator" in standing.roles:
         return frozenset(ROLES)
     return frozenset(ROLES) - {"coordinator"}
 

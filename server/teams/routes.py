@@ -3,102 +3,85 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromQuery
 
-from server.accounts.policy import Viewer
+from server import urls
+from server.errors import NotFound
+from server.i18n import N_
 from server.meetings import policy as meetings_policy
-from server.meetings import service as meetings_service
+from server.meetings import scheduling
 from server.teams import policy, service
-from server.teams.service import TeamAccess
-from server.web.errors import error_page
-from server.web.forms import RowId, form_data, uploaded_file
+from server.teams.access import TeamAccess, team_access
+from server.web.forms import RowId, form_data, uploaded_file, without_nul
 from server.web.guards import admin_required
-from server.web.i18n import N_
 from server.web.responses import redirect
 from server.web.templating import render
 
 CSV_LIMIT = 1_000_000
-
-
-async def access(request: Request, team_id: int, allowed) -> TeamAccess:
-    """The team and the viewer's roles, or 404/403 by the team policy predicate `allowed`."""
-    viewer: Viewer = request.scope["user"]
-    found = await service.team_access(viewer, team_id)
-    if found is None:
-        raise NotFoundException()
-    if not allowed(viewer, found.roles):
-        raise PermissionDeniedException()
-    return found
+TEMPLATE_GLOBALS = {"KINDS": policy.KINDS, "ROLES": policy.ROLES, "QUORUM_KINDS": policy.QUORUM_KINDS}
 
 
 class TeamController(Controller):
     path = "/teams"
 
-    @get("/")
+    @get("/", name="teams")
     async def list_teams(self, request: Request) -> Response:
-        return render(request, "teams/list.html", {"teams": await service.teams_for(request.scope["user"])})
+        return render(request, "teams/list.html", {"teams": await service.teams_for(request.user)})
 
-    @get("/new", guards=[admin_required])
+    @get("/new", guards=[admin_required], name="team.new")
     async def new_team(self, request: Request) -> Response:
-        return render(request, "teams/form.html", {
-            "team": None, "values": {"time_zone": "America/New_York", "quorum_kind": "share", "quorum_value": "50"},
-            "errors": {},
-            "time_zones": policy.COMMON_TIME_ZONES,
-        })
+        return self._form(request, None, {"time_zone": "America/New_York", "quorum_kind": "share",
+                                          "quorum_value": "50"}, {})
 
-    @post("/", guards=[admin_required], status_code=200)
+    @post("/", guards=[admin_required], status_code=200, name="team.create")
     async def create_team(self, request: Request) -> Response:
         return await self._save(request, None)
 
-    @get("/{team_id:int}")
+    @get("/{team_id:int}", name="team")
     async def overview(self, request: Request, team_id: RowId) -> Response:
-        found = await access(request, team_id, policy.can_view_team)
-        viewer = request.scope["user"]
-        roster = None
-        if policy.can_view_roster(viewer, found.roles):
-            roster = await service.roster(found.team, found.today)
-        meetings = await meetings_service.team_meetings(found.team, viewer, found.roles, limit=3)
+        found = await team_access(request.user, team_id, policy.can_view_team)
+        roster = await service.roster(found.team, found.today) if found.may(policy.can_view_roster) else None
         return render(request, "teams/overview.html", {
-            "team": found.team, "roles": found.roles, "roster": roster, "meetings": meetings,
-            "can_manage": policy.can_manage_roster(viewer, found.roles),
-            "can_edit": policy.can_manage_teams(viewer),
-            "can_run": meetings_policy.can_run(found.roles),
-            "can_see_actions": bool(found.roles - {"guest"}),
+            "team": found.team, "roles": found.roles, "roster": roster,
+            "meetings": await scheduling.team_meetings(found, limit=3),
+            "can_manage": found.may(policy.can_manage_roster),
+            "can_edit": policy.can_manage_teams(request.user),
+            "can_run": found.may(meetings_policy.can_run),
+            "can_see_actions": found.standing.is_member,
         })
 
-    @get("/{team_id:int}/edit", guards=[admin_required])
+    @get("/{team_id:int}/edit", guards=[admin_required], name="team.edit")
     async def edit_team(self, request: Request, team_id: RowId) -> Response:
-        team = await service.get_team(team_id)
-        if team is None:
-            raise NotFoundException()
+        team = await self._team(team_id)
         values = {**team, "is_public": "on" if team["is_public"] else "", "quorum_value": str(team["quorum_value"])}
-        return render(request, "teams/form.html", {
-            "team": team, "values": values, "errors": {}, "time_zones": policy.COMMON_TIME_ZONES,
-        })
+        return self._form(request, team, values, {})
 
-    @post("/{team_id:int}", guards=[admin_required], status_code=200)
+    @post("/{team_id:int}", guards=[admin_required], status_code=200, name="team.update")
     async def update_team(self, request: Request, team_id: RowId) -> Response:
+        return await self._save(request, await self._team(team_id))
+
+    async def _team(self, team_id: int) -> dict:
         team = await service.get_team(team_id)
         if team is None:
-            raise NotFoundException()
-        return await self._save(request, team)
+            raise NotFound()
+        return team
+
+    def _form(self, request: Request, team: dict | None, values: dict, errors: dict, status_code: int = 200):
+        return render(request, "teams/form.html", {
+            "team": team, "values": values, "errors": errors, "time_zones": policy.COMMON_TIME_ZONES,
+        }, block="form", status_code=status_code)
 
     async def _save(self, request: Request, team: dict | None) -> Response:
         form = await form_data(request)
         data, errors = policy.validate_team(form)
-        if data is not None:
-            team_id = await service.save_team(data, team["id"] if team else None)
-            return redirect(request, f"/teams/{team_id}", flash="team_saved")
-        return render(request, "teams/form.html", {
-            "team": team, "values": form, "errors": errors, "time_zones": policy.COMMON_TIME_ZONES,
-        }, block="form", status_code=422)
+        if data is None:
+            return self._form(request, team, form, errors, status_code=422)
+        team_id = await service.save_team(data, team["id"] if team else None)
+        return redirect(request, urls.url("team", team_id=team_id), flash="team_saved")
 
 
-def grantable(request: Request, found: TeamAccess) -> frozenset[str]:
-    return policy.grantable_roles(request.scope["user"], found.roles)
-
-
-def role_options(allowed: frozenset[str]) -> dict[str, str]:
+def role_options(found: TeamAccess) -> dict[str, str]:
+    allowed = policy.grantable_roles(found.viewer, found.standing)
     return {code: label for code, label in policy.ROLES.items() if code in allowed}
 
 
@@ -106,118 +89,105 @@ class RosterController(Controller):
     path = "/teams/{team_id:int}/roster"
 
     async def _page(self, request: Request, found: TeamAccess, *, errors=None, values=None,
-                    status_code: int = 200, block: str | None = None) -> Response:
-        viewer = request.scope["user"]
-        can_manage = policy.can_manage_roster(viewer, found.roles)
-        choices = await service.seat_choices(found.team["id"], found.today) if can_manage else None
+                    status_code: int = 200, block: str | None = None, person_search: str = "") -> Response:
+        can_manage = found.may(policy.can_manage_roster)
+        values = values or {"started_on": found.today.isoformat()}
+        choices = found_people = None
+        if can_manage:
+            chosen = [person_id for person_id in (values.get("person_id"),) if str(person_id or "").isdigit()]
+            choices = await service.seat_choices(found.team["id"], found.today, [int(p) for p in chosen])
+            found_people = await service.find_people(found.team["id"], found.today, person_search)
         return render(request, "teams/roster.html", {
             "team": found.team, "roster": await service.roster(found.team, found.today),
-            "can_manage": can_manage, "choices": choices, "errors": errors or {},
-            "values": values or {"started_on": found.today.isoformat()}, "today": found.today,
-            "grantable": grantable(request, found), "role_options": role_options(grantable(request, found)),
+            "can_manage": can_manage, "choices": choices, "errors": errors or {}, "values": values,
+            "today": found.today, "grantable": policy.grantable_roles(found.viewer, found.standing),
+            "role_options": role_options(found), "person_search": person_search, "found_people": found_people,
         }, block=block, status_code=status_code)
 
-    @get("/")
-    async def roster_page(self, request: Request, team_id: RowId) -> Response:
-        found = await access(request, team_id, policy.can_view_roster)
-        return await self._page(request, found, block="roster")
+    @get("/", name="roster")
+    async def roster_page(self, request: Request, team_id: RowId, person_q: FromQuery[str] = "") -> Response:
+        found = await team_access(request.user, team_id, policy.can_view_roster)
+        return await self._page(request, found, block="roster", person_search=without_nul(person_q)[:100])
 
-    @post("/", status_code=200)
+    @get("/people", name="roster.people")
+    async def people_search(self, request: Request, team_id: RowId, person_q: FromQuery[str] = "") -> Response:
+        """The roster's active search: people who could be added, as choices for the add form."""
+        found = await team_access(request.user, team_id, policy.can_manage_roster)
+        search = without_nul(person_q)[:100]
+        return render(request, "teams/_people_found.html", {
+            "found_people": await service.find_people(found.team["id"], found.today, search),
+            "person_search": search, "values": {},
+        })
+
+    @post("/", status_code=200, name="roster.add")
     async def add_member(self, request: Request, team_id: RowId) -> Response:
-        found = await access(request, team_id, policy.can_manage_roster)
+        found = await team_access(request.user, team_id, policy.can_manage_roster)
         form = await form_data(request)
-        errors = await service.add_seat(found.team, form, request.scope["user"], found.today,
-                                        grantable(request, found))
+        errors = await service.add_seat(found, form)
         if errors:
-            return await self._page(request, found, errors=errors, values=form, status_code=422,
-                                    block="add_form")
-        return redirect(request, f"/teams/{team_id}/roster", flash="member_added")
+            return await self._page(request, found, errors=errors, values=form, status_code=422, block="add_form")
+        return redirect(request, urls.url("roster", team_id=team_id), flash="member_added")
 
-    @get("/{seat_id:int}/edit")
+    @get("/{seat_id:int}/edit", name="seat.edit")
     async def edit_member(self, request: Request, team_id: RowId, seat_id: RowId) -> Response:
-        found = await access(request, team_id, policy.can_manage_roster)
-        seat = await service.get_seat(team_id, seat_id)
-        if seat is None:
-            raise NotFoundException()
-        if seat["role"] not in grantable(request, found):
-            raise PermissionDeniedException()
-        return self._seat_form(request, found, seat, await service.seat_choices(team_id, found.today), {
+        found = await team_access(request.user, team_id, policy.can_manage_roster)
+        seat = await service.editable_seat(found, seat_id)
+        return await self._seat_form(request, found, seat, {
             "role": seat["role"], "agency_id": str(seat["agency.id"]),
             "alternate_for_id": str(seat["alternate_for.id"] or ""), "started_on": found.today.isoformat(),
             "version": str(seat["version"]),
         })
 
-    def _seat_form(self, request, found, seat, choices, values, errors=None, status_code=200) -> Response:
+    async def _seat_form(self, request, found: TeamAccess, seat, values, errors=None, status_code=200) -> Response:
         return render(request, "teams/seat_edit.html", {
-            "team": found.team, "seat": seat, "choices": choices, "values": values,
-            "errors": errors or {}, "today": found.today, "role_options": role_options(grantable(request, found)),
+            "team": found.team, "seat": seat, "choices": await service.seat_choices(found.team["id"], found.today),
+            "values": values, "errors": errors or {}, "today": found.today, "role_options": role_options(found),
         }, block="seat_form", status_code=status_code)
 
-    @post("/{seat_id:int}", status_code=200)
+    @post("/{seat_id:int}", status_code=200, name="seat.change")
     async def change_member(self, request: Request, team_id: RowId, seat_id: RowId) -> Response:
-        found = await access(request, team_id, policy.can_manage_roster)
+        found = await team_access(request.user, team_id, policy.can_manage_roster)
         form = await form_data(request)
-        try:
-            errors = await service.change_seat(found.team, seat_id, form, request.scope["user"], found.today,
-                                               grantable(request, found))
-        except service.StaleSeat:
-            return error_page(request, 409)
-        except service.SeatNotYours:
-            raise PermissionDeniedException() from None
-        if errors is None:
-            raise NotFoundException()
+        errors = await service.change_seat(found, seat_id, form)
         if errors:
             seat = await service.get_seat(team_id, seat_id)
-            choices = await service.seat_choices(team_id, found.today)
-            return self._seat_form(request, found, seat, choices, form, errors, status_code=422)
-        return redirect(request, f"/teams/{team_id}/roster", flash="member_changed")
+            return await self._seat_form(request, found, seat, form, errors, status_code=422)
+        return redirect(request, urls.url("roster", team_id=team_id), flash="member_changed")
 
-    @post("/{seat_id:int}/end", status_code=200)
+    @post("/{seat_id:int}/end", status_code=200, name="seat.end")
     async def end_member(self, request: Request, team_id: RowId, seat_id: RowId) -> Response:
-        found = await access(request, team_id, policy.can_manage_roster)
+        found = await team_access(request.user, team_id, policy.can_manage_roster)
         form = await form_data(request)
-        try:
-            result = await service.end_seat(found.team, seat_id, form.get("ended_on", ""),
-                                            form.get("version", ""), request.scope["user"], found.today,
-                                            grantable(request, found))
-        except service.StaleSeat:
-            return error_page(request, 409)
-        except service.SeatNotYours:
-            raise PermissionDeniedException() from None
-        if result is None:
-            raise NotFoundException()
-        if isinstance(result, str):
-            return error_page(request, 422, result)
-        return redirect(request, f"/teams/{team_id}/roster", flash="member_ended")
+        await service.end_seat(found, seat_id, form.get("ended_on", ""), form.get("version", ""))
+        return redirect(request, urls.url("roster", team_id=team_id), flash="member_ended")
 
-    @get("/export.csv")
+    @get("/export.csv", name="roster.export")
     async def export_csv(self, request: Request, team_id: RowId) -> Response:
-        found = await access(request, team_id, policy.can_view_roster)
+        found = await team_access(request.user, team_id, policy.can_view_roster)
         body = await service.roster_csv(found.team, found.today)
         filename = f"roster-{team_id}-{found.today.isoformat()}.csv"
         return Response(body, media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
         })
 
-    @get("/import")
+    @get("/import", name="roster.import")
     async def import_page(self, request: Request, team_id: RowId) -> Response:
-        found = await access(request, team_id, policy.can_manage_roster)
-        return render(request, "teams/import.html", {"team": found.team, "rows": None, "error": None,
-                                                       "csv_text": ""})
+        found = await team_access(request.user, team_id, policy.can_manage_roster)
+        return render(request, "teams/import.html", {"team": found.team, "rows": None, "error": None, "csv_text": ""})
 
-    @post("/import", status_code=200)
+    @post("/import", status_code=200, name="roster.import.preview")
     async def import_preview(self, request: Request, team_id: RowId) -> Response:
         """Shows every row with its problems; writes nothing."""
-        found = await access(request, team_id, policy.can_manage_roster)
+        found = await team_access(request.user, team_id, policy.can_manage_roster)
         raw = await uploaded_file(request, "file", CSV_LIMIT)
         if raw is None:
             raw = (await form_data(request)).get("csv_text", "").encode()
         return await self._import(request, found, raw, commit=False)
 
-    @post("/import/confirm", status_code=200)
+    @post("/import/confirm", status_code=200, name="roster.import.confirm")
     async def import_confirm(self, request: Request, team_id: RowId) -> Response:
         """Writes every row in one transaction, or none when any row has a problem."""
-        found = await access(request, team_id, policy.can_manage_roster)
+        found = await team_access(request.user, team_id, policy.can_manage_roster)
         raw = (await form_data(request)).get("csv_text", "").encode()
         return await self._import(request, found, raw, commit=True)
 
@@ -229,12 +199,11 @@ class RosterController(Controller):
             context["error"] = str(problem)
             return render(request, "teams/import.html", context, status_code=422)
         if commit:
-            written, rows = await service.commit_import(found.team, records, request.scope["user"], found.today,
-                                                        grantable(request, found))
+            written, rows = await service.commit_import(found, records)
             if written:
-                return redirect(request, f"/teams/{found.team['id']}/roster", flash="roster_imported")
+                return redirect(request, urls.url("roster", team_id=found.team["id"]), flash="roster_imported")
         else:
-            rows = await service.preview_import(found.team, records, found.today, grantable(request, found))
+            rows = await service.preview_import(found, records)
         has_problems = any(row.problems for row in rows)
         context.update(rows=rows, csv_text=raw.decode("utf-8-sig"), has_problems=has_problems,
                        error=N_("Nothing was saved. Fix the rows marked below and upload the file again.")
@@ -242,7 +211,7 @@ class RosterController(Controller):
         return render(request, "teams/import.html", context, status_code=422 if has_problems else 200)
 
 
-@get("/")
+@get("/", name="home")
 async def home(request: Request) -> Response:
     """A person's teams, first thing after logging in."""
-    return render(request, "home.html", {"teams": await service.teams_for(request.scope["user"])})
+    return render(request, "home.html", {"teams": await service.teams_for(request.user)})

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from datetime import date
 
 from server import clock
 from server.accounts.policy import Viewer
 from server.accounts.tables import Person
 from server.agencies.policy import missing_sectors
 from server.agencies.tables import Agency
-from server.db import lock_row, reading, writing
-from server.teams import policy
+from server.db import contains, lock_row, reading, writing
+from server.errors import Forbidden, Invalid, NotFound, Stale
+from server.forms import parse_id
+from server.i18n import N_
+from server.teams import membership, policy
+from server.teams.access import TeamAccess
 from server.teams.policy import TeamInput
 from server.teams.tables import Membership, Team
-from server.web.i18n import N_
 
 TEAM_COLUMNS = (
     Team.id, Team.name, Team.kind, Team.area, Team.time_zone, Team.description, Team.is_public,
@@ -23,68 +26,24 @@ TEAM_COLUMNS = (
 )
 
 
-def _current_on(day):
-    return (Membership.started_on <= day) & (
-        Membership.ended_on.is_null() | (Membership.ended_on > day)
-    )
-
-
 async def get_team(team_id: int) -> dict | None:
     return await Team.select(*TEAM_COLUMNS).where(Team.id == team_id).first()
 
 
-async def viewer_roles(viewer: Viewer, team: dict) -> set[str]:
-    """The viewer's roles on the team today (in the team's time zone)."""
-    day = clock.today_in(team["time_zone"])
-    rows = await Membership.select(Membership.role).where(
-        (Membership.team == team["id"]) & (Membership.person == viewer.id) & _current_on(day)
-    )
-    return {row["role"] for row in rows}
-
-
-@dataclass(frozen=True)
-class TeamAccess:
-    team: dict
-    roles: set[str]
-    today: object
-
-
-async def team_access(viewer: Viewer, team_id: int) -> TeamAccess | None:
-    """The team and what the viewer is on it, read on one connection; None when missing."""
-    async with reading():
-        team = await get_team(team_id)
-        if team is None:
-            return None
-        roles = await viewer_roles(viewer, team)
-    return TeamAccess(team=team, roles=roles, today=clock.today_in(team["time_zone"]))
-
-
 async def teams_for(viewer: Viewer) -> list[dict]:
-    """The viewer's current teams with their roles; a site admin also sees every other team."""
+    """The viewer's current teams with their roles and sizes; a site admin sees every team.
+    Sizes are counted in SQL for these teams only."""
     async with reading():
-        teams = await Team.select(*TEAM_COLUMNS).order_by(Team.name)
-        seats = await Membership.select(
-            Membership.team, Membership.role, Membership.started_on, Membership.ended_on,
-            Membership.team.time_zone,
-        ).where(Membership.person == viewer.id)
-        counts = await Membership.select(
-            Membership.team, Membership.started_on, Membership.ended_on, Membership.team.time_zone,
-        ).where(Membership.ended_on.is_null() | (Membership.ended_on > clock.now().date()))
-    roles: dict[int, list[str]] = {}
-    for seat in seats:
-        if policy.is_active_on(seat["started_on"], seat["ended_on"], clock.today_in(seat["team.time_zone"])):
-            roles.setdefault(seat["team"], []).append(seat["role"])
-    sizes: dict[int, int] = {}
-    for seat in counts:
-        if policy.is_active_on(seat["started_on"], seat["ended_on"], clock.today_in(seat["team.time_zone"])):
-            sizes[seat["team"]] = sizes.get(seat["team"], 0) + 1
-    result = []
+        standings = await membership.standings(viewer.id, viewer.at)
+        query = Team.select(*TEAM_COLUMNS).order_by(Team.name)
+        if not viewer.is_site_admin:
+            query = query.where(Team.id.is_in(list(standings) or [0]))
+        teams = await query
+        sizes = await membership.seat_counts(teams, viewer.at)
     for team in teams:
-        if team["id"] in roles or viewer.is_site_admin:
-            team["roles"] = roles.get(team["id"], [])
-            team["member_count"] = sizes.get(team["id"], 0)
-            result.append(team)
-    return result
+        team["roles"] = sorted(standings[team["id"]].roles, key=_role_rank) if team["id"] in standings else []
+        team["member_count"] = sizes.get(team["id"], 0)
+    return teams
 
 
 async def save_team(data: TeamInput, team_id: int | None = None) -> int:
@@ -107,23 +66,16 @@ async def save_team(data: TeamInput, team_id: int | None = None) -> int:
 
 # The roster.
 
-SEAT_COLUMNS = (
-    Membership.id, Membership.role, Membership.started_on, Membership.ended_on, Membership.version,
-    Membership.person.id, Membership.person.name, Membership.person.email, Membership.person.phone,
-    Membership.person.title, Membership.agency.id, Membership.agency.name,
-    Membership.agency.short_name, Membership.agency.sector, Membership.alternate_for.id,
-    Membership.alternate_for.name,
-)
+SEAT_COLUMNS = membership.SEAT_COLUMNS
+MAX_PEOPLE_FOUND = 20
 
 
-async def roster(team: dict, today) -> dict:
-    """Current seats grouped by agency, past seats, and sector coverage: one query for seats."""
+async def roster(team: dict, today: date) -> dict:
+    """Current seats grouped by agency, upcoming and past seats, and sector coverage: one query."""
     seats = await Membership.select(*SEAT_COLUMNS).where(Membership.team == team["id"]).order_by(
         Membership.started_on, ascending=False
     )
-    current = [s for s in seats if policy.is_active_on(s["started_on"], s["ended_on"], today)]
-    upcoming = [s for s in seats if s["started_on"] > today and s["ended_on"] is None]
-    past = [s for s in seats if s["ended_on"] is not None and s["ended_on"] <= today]
+    current, upcoming, past = membership.sort_roster(seats, today)
     by_agency: dict[int, dict] = {}
     for seat in sorted(current, key=lambda s: (s["agency.name"], _role_rank(s["role"]), s["person.name"])):
         group = by_agency.setdefault(
@@ -136,7 +88,7 @@ async def roster(team: dict, today) -> dict:
         "groups": list(by_agency.values()),
         "current": current,
         "upcoming": upcoming,
-        "past": sorted(past, key=lambda s: s["ended_on"], reverse=True),
+        "past": past,
         "missing_sectors": missing_sectors(represented),
     }
 
@@ -145,40 +97,69 @@ def _role_rank(role: str) -> int:
     return list(policy.ROLES).index(role)
 
 
-async def seat_choices(team_id: int, today) -> dict:
-    """What the add-member form offers: active people and agencies, and current principals."""
+async def seat_choices(team_id: int, today: date, person_ids: list[int] = ()) -> dict:
+    """What the seat forms offer: active agencies, the team's current principals, and the people
+    already chosen in the form (people are found by search, never listed all at once)."""
     async with reading():
-        people = await Person.select(Person.id, Person.name, Person.email).where(
-            Person.active == True  # noqa: E712
-        ).order_by(Person.name)
         agencies = await Agency.select(Agency.id, Agency.name).where(
             Agency.active == True  # noqa: E712
         ).order_by(Agency.name)
-        seats = await Membership.select(
-            Membership.person.id, Membership.person.name, Membership.alternate_for
-        ).where((Membership.team == team_id) & _current_on(today))
+        seats = await membership.seated({"id": team_id}, today)
+        chosen = await Person.select(Person.id, Person.name, Person.email).where(
+            Person.id.is_in(list(person_ids)) & (Person.active == True)  # noqa: E712
+        ) if person_ids else []
     return {
-        "people": people,
         "agencies": agencies,
-        "principals": [
-            {"id": s["person.id"], "name": s["person.name"]} for s in seats if s["alternate_for"] is None
-        ],
-        "seated_ids": {s["person.id"] for s in seats},
+        "principals": [{"id": s["id"], "name": s["name"]} for s in seats if s["alternate_for"] is None],
+        "chosen": chosen,
     }
 
 
-async def _facts(team_id: int, today) -> policy.RosterFacts:
-    people = await Person.select(Person.id).where(Person.active == True)  # noqa: E712
-    agencies = await Agency.select(Agency.id).where(Agency.active == True)  # noqa: E712
-    seats = await Membership.select(Membership.person, Membership.alternate_for).where(
-        (Membership.team == team_id) & (Membership.ended_on.is_null() | (Membership.ended_on > today))
+async def find_people(team_id: int, today: date, search: str) -> list[dict]:
+    """Active people whose name or email contains `search` and who hold no seat on the team
+    (now or starting later): at most MAX_PEOPLE_FOUND, for the roster's active search."""
+    search = " ".join(search.split())[:100]
+    if len(search) < 2:
+        return []
+    async with reading():
+        seated, _ = await membership.seat_facts(team_id, today)
+        people = await Person.select(Person.id, Person.name, Person.email).where(
+            (Person.active == True)  # noqa: E712
+            & (contains(Person.name, search) | contains(Person.email, search))
+            & Person.id.not_in(list(seated) or [0])
+        ).order_by(Person.name).limit(MAX_PEOPLE_FOUND)
+        agencies = await membership.primary_agencies([p["id"] for p in people], clock.now())
+        names = {a["id"]: a["name"] for a in await Agency.select(Agency.id, Agency.name).where(
+            Agency.id.is_in(list(set(agencies.values())) or [0]))}
+    for person in people:
+        person["agency"] = names.get(agencies.get(person["id"]), "")
+    return people
+
+
+async def _facts(team_id: int, today: date, person_ids: set[int]) -> policy.RosterFacts:
+    """What the roster rules need, read inside the write: which of these people are active,
+    which agencies are, and who holds a seat on the team now or from a later date."""
+    people = await Person.select(Person.id).where(
+        Person.id.is_in(list(person_ids) or [0]) & (Person.active == True)  # noqa: E712
     )
+    agencies = await Agency.select(Agency.id).where(Agency.active == True)  # noqa: E712
+    seated, principals = await membership.seat_facts(team_id, today)
     return policy.RosterFacts(
         active_person_ids={p["id"] for p in people},
         active_agency_ids={a["id"] for a in agencies},
-        seated_person_ids={s["person"] for s in seats},
-        principal_person_ids={s["person"] for s in seats if s["alternate_for"] is None},
+        seated_person_ids=seated,
+        principal_person_ids=principals,
     )
+
+
+def _form_person_ids(*forms: dict[str, str]) -> set[int]:
+    ids = set()
+    for form in forms:
+        for key in ("person_id", "alternate_for_id"):
+            person_id = parse_id(form.get(key))
+            if person_id is not None:
+                ids.add(person_id)
+    return ids
 
 
 def _seat_row(team_id: int, seat: policy.SeatInput, by: Viewer) -> Membership:
@@ -189,25 +170,21 @@ def _seat_row(team_id: int, seat: policy.SeatInput, by: Viewer) -> Membership:
     )
 
 
-async def add_seat(
-    team: dict, form: dict[str, str], by: Viewer, today, grantable: frozenset[str]
-) -> dict[str, str]:
+def _grantable(access: TeamAccess) -> frozenset[str]:
+    return policy.grantable_roles(access.viewer, access.standing)
+
+
+async def add_seat(access: TeamAccess, form: dict[str, str]) -> dict[str, str]:
     """Adds a member to the roster; returns field messages (empty on success)."""
+    team, today = access.team, access.today
     async with writing():
         await lock_row(Team, team["id"])
-        seat, errors = policy.validate_seat(form, await _facts(team["id"], today), today, grantable)
+        facts = await _facts(team["id"], today, _form_person_ids(form))
+        seat, errors = policy.validate_seat(form, facts, today, _grantable(access))
         if seat is None:
             return errors
-        await Membership.insert(_seat_row(team["id"], seat, by))
+        await Membership.insert(_seat_row(team["id"], seat, access.viewer))
     return {}
-
-
-class StaleSeat(Exception):
-    """The seat changed since the form was loaded."""
-
-
-class SeatNotYours(Exception):
-    """The viewer may not change a seat with this role (see policy.grantable_roles)."""
 
 
 async def get_seat(team_id: int, seat_id: int) -> dict | None:
@@ -216,66 +193,64 @@ async def get_seat(team_id: int, seat_id: int) -> dict | None:
     ).first()
 
 
-async def change_seat(
-    team: dict, seat_id: int, form: dict[str, str], by: Viewer, today, grantable: frozenset[str]
-) -> dict[str, str] | None:
-    """Role, agency or alternate change from a date: the old seat ends, a new one begins.
+async def editable_seat(access: TeamAccess, seat_id: int) -> dict:
+    """A seat of this team that the viewer may change; NotFound or Forbidden otherwise."""
+    seat = await get_seat(access.team["id"], seat_id)
+    if seat is None:
+        raise NotFound()
+    if seat["role"] not in _grantable(access):
+        raise Forbidden()
+    return seat
 
-    Returns None when the seat is missing or already ended, field messages otherwise.
-    Raises StaleSeat when someone else changed the seat since the form was loaded.
-    """
+
+async def _seat_to_change(team_id: int, seat_id: int, version: str, today: date, grantable: frozenset[str]) -> dict:
+    """Inside writing(): the seat as it is now. NotFound if it is not this team's or has ended,
+    Stale if it changed since the form was loaded, Forbidden if its role is not the viewer's to change."""
+    old = await Membership.select(
+        Membership.id, Membership.person, Membership.started_on, Membership.ended_on,
+        Membership.version, Membership.role, Membership.agency, Membership.alternate_for,
+    ).where((Membership.id == seat_id) & (Membership.team == team_id)).first()
+    if old is None:
+        raise NotFound()
+    if str(old["version"]) != str(version):
+        raise Stale()
+    if old["ended_on"] is not None and old["ended_on"] <= today:
+        raise NotFound()
+    if old["role"] not in grantable:
+        raise Forbidden()
+    return old
+
+
+async def change_seat(access: TeamAccess, seat_id: int, form: dict[str, str]) -> dict[str, str]:
+    """Role, agency or alternate change from a date: the old seat ends, a new one begins.
+    Returns field messages (empty on success)."""
+    team, today, grantable = access.team, access.today, _grantable(access)
     async with writing():
         await lock_row(Team, team["id"])
-        old = await Membership.select(
-            Membership.id, Membership.person, Membership.started_on, Membership.ended_on,
-            Membership.version, Membership.role, Membership.agency, Membership.alternate_for,
-        ).where((Membership.id == seat_id) & (Membership.team == team["id"])).first()
-        if old is None:
-            return None
-        if str(old["version"]) != str(form.get("version", "")):
-            raise StaleSeat()
-        if old["ended_on"] is not None and old["ended_on"] <= today:
-            return None
-        if old["role"] not in grantable:
-            raise SeatNotYours()
-        facts = await _facts(team["id"], today)
+        old = await _seat_to_change(team["id"], seat_id, form.get("version", ""), today, grantable)
+        facts = await _facts(team["id"], today, _form_person_ids(form) | {old["person"]})
         seat, errors = policy.validate_seat(form, facts, today, grantable, replacing_person_id=old["person"])
         if seat is None:
             return errors
         if seat.started_on < old["started_on"]:
             return {"started_on": N_("A change cannot take effect before the seat began.")}
-        unchanged = (seat.role, seat.agency_id, seat.alternate_for_id) == (
-            old["role"], old["agency"], old["alternate_for"]
-        )
-        if unchanged:
+        if (seat.role, seat.agency_id, seat.alternate_for_id) == (old["role"], old["agency"], old["alternate_for"]):
             return {}
-        await _end_if_unchanged(seat_id, old["version"], seat.started_on, by)
-        await Membership.insert(_seat_row(team["id"], seat, by))
+        await _end_if_unchanged(seat_id, old["version"], seat.started_on, access.viewer)
+        await Membership.insert(_seat_row(team["id"], seat, access.viewer))
     return {}
 
 
-async def end_seat(
-    team: dict, seat_id: int, raw_date: str, version: str, by: Viewer, today, grantable: frozenset[str]
-) -> str | None | bool:
-    """Ends a membership. True on success, a message when the date is wrong, None if missing."""
+async def end_seat(access: TeamAccess, seat_id: int, raw_date: str, version: str) -> None:
+    """Ends a membership; Invalid when the date is wrong."""
+    team, today = access.team, access.today
     async with writing():
         await lock_row(Team, team["id"])
-        old = await Membership.select(
-            Membership.id, Membership.role, Membership.started_on, Membership.ended_on, Membership.version
-        ).where((Membership.id == seat_id) & (Membership.team == team["id"])).first()
-        if old is None:
-            return None
-        if str(old["version"]) != version:
-            raise StaleSeat()
-        if old["ended_on"] is not None and old["ended_on"] <= today:
-            return None
-        if old["role"] not in grantable:
-            raise SeatNotYours()
+        old = await _seat_to_change(team["id"], seat_id, version, today, _grantable(access))
         ended_on, problem = policy.validate_end(raw_date, old["started_on"], today)
         if problem:
-            return problem
-        await _end_if_unchanged(seat_id, old["version"], ended_on, by)
-    return True
+            raise Invalid(problem)
+        await _end_if_unchanged(seat_id, old["version"], ended_on, access.viewer)
 
 
 async def _end_if_unchanged(seat_id: int, version: int, ended_on, by: Viewer) -> None:
@@ -285,7 +260,7 @@ async def _end_if_unchanged(seat_id: int, version: int, ended_on, by: Viewer) ->
         {Membership.ended_on: ended_on, Membership.ended_by: by.id, Membership.version: version + 1}
     ).where((Membership.id == seat_id) & (Membership.version == version)).returning(Membership.id)
     if not updated:
-        raise StaleSeat()
+        raise Stale()
 
 
 # CSV export and import.
@@ -353,8 +328,12 @@ def parse_csv(raw: bytes) -> list[dict[str, str]]:
     return records
 
 
-async def _directory() -> policy.Directory:
-    people = await Person.select(Person.id, Person.email).where(Person.active == True)  # noqa: E712
+async def _directory(records: list[dict[str, str]]) -> policy.Directory:
+    """The people (by the emails the file names) and the active agencies, for checking rows."""
+    emails = {(record.get(key) or "").strip().lower() for record in records for key in ("email", "alternate_for")}
+    people = await Person.select(Person.id, Person.email).where(
+        Person.email.is_in(sorted(emails - {""}) or [""]) & (Person.active == True)  # noqa: E712
+    )
     agencies = await Agency.select(Agency.id, Agency.name, Agency.short_name).where(
         Agency.active == True  # noqa: E712
     )
@@ -363,23 +342,23 @@ async def _directory() -> policy.Directory:
     return policy.Directory({p["email"].lower(): p["id"] for p in people}, by_name)
 
 
-async def preview_import(
-    team: dict, records: list[dict[str, str]], today, grantable: frozenset[str]
-) -> list[policy.ImportRow]:
+async def _check_import(access: TeamAccess, records: list[dict[str, str]]) -> list[policy.ImportRow]:
+    directory = await _directory(records)
+    facts = await _facts(access.team["id"], access.today, set(directory.people_by_email.values()))
+    return policy.check_import(records, directory, facts, access.today, _grantable(access))
+
+
+async def preview_import(access: TeamAccess, records: list[dict[str, str]]) -> list[policy.ImportRow]:
     async with reading():
-        facts = await _facts(team["id"], today)
-        return policy.check_import(records, await _directory(), facts, today, grantable)
+        return await _check_import(access, records)
 
 
-async def commit_import(
-    team: dict, records: list[dict[str, str]], by: Viewer, today, grantable: frozenset[str]
-) -> tuple[int, list[policy.ImportRow]]:
+async def commit_import(access: TeamAccess, records: list[dict[str, str]]) -> tuple[int, list[policy.ImportRow]]:
     """Writes every row in one transaction, or nothing when any row has a problem."""
     async with writing():
-        await lock_row(Team, team["id"])
-        facts = await _facts(team["id"], today)
-        rows = policy.check_import(records, await _directory(), facts, today, grantable)
+        await lock_row(Team, access.team["id"])
+        rows = await _check_import(access, records)
         if any(row.problems for row in rows):
             return 0, rows
-        await Membership.insert(*[_seat_row(team["id"], row.seat, by) for row in rows if row.seat])
+        await Membership.insert(*[_seat_row(access.team["id"], row.seat, access.viewer) for row in rows if row.seat])
     return len(rows), rows

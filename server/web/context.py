@@ -1,4 +1,5 @@
-"""Per-request context: who is asking, in which language, a flash message, security headers.
+"""Per-request context: who is asking, in which language, a flash message, security headers,
+and for a GET the one read transaction the whole page runs in (the session lookup included).
 
 It wraps Litestar's whole ASGI handler rather than sitting in the middleware stack, because
 Litestar's middleware runs only for matched routes: a 404 or 405 from the router must also
@@ -7,14 +8,15 @@ carry the security headers and speak the person's language.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from http.cookies import SimpleCookie
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.accounts import service as accounts
+from server import db, i18n
 from server.config import settings
-from server.web import i18n
 from server.web.flash import FLASH_MESSAGES
 from server.web.responses import FLASH_COOKIE
 
@@ -66,17 +68,32 @@ def header(scope: Scope, name: bytes) -> str:
     return ""
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 class RequestContext:
-    def __init__(self, app: ASGIApp) -> None:
+    """`find_viewer(session_token)` is the accounts capability's session lookup (web/ imports
+    no capability: app.py hands it in)."""
+
+    def __init__(self, app: ASGIApp, find_viewer: Callable[[str], Awaitable[object | None]]) -> None:
         self.app = app
+        self.find_viewer = find_viewer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cookies = read_cookies(scope)
-        is_static = scope["path"].startswith("/static/")
-        viewer = None if is_static else await accounts.viewer_for_session(cookies.get(SESSION_COOKIE, ""))
+        if scope["path"].startswith("/static/"):
+            await self._serve(scope, receive, send, {}, None)
+            return
+        async with AsyncExitStack() as stack:
+            if scope["method"] in READ_METHODS:
+                await stack.enter_async_context(db.reading())
+            cookies = read_cookies(scope)
+            viewer = await self.find_viewer(cookies.get(SESSION_COOKIE, ""))
+            await self._serve(scope, receive, send, cookies, viewer)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, cookies: dict[str, str], viewer) -> None:
         scope["user"] = viewer
         scope["auth"] = None
         language = i18n.pick_language(

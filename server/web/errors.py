@@ -1,15 +1,18 @@
-"""HTML error pages (and fragments for htmx); Litestar's JSON bodies never reach a person."""
+"""HTML error pages (and fragments for htmx); Litestar's JSON bodies never reach a person.
+
+Domain refusals (server/errors.py) map to their status here and nowhere else.
+"""
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.response import Redirect
 
-from server.web.i18n import N_
+from server import errors, urls
+from server.i18n import N_
 from server.web.templating import is_fragment_request, render
 
 log = logging.getLogger("convene")
@@ -37,7 +40,16 @@ EXPLANATIONS = {
     500: N_("The error has been logged. Try again in a moment."),
 }
 CSRF_EXPLANATION = N_("This form has expired. Reload the page and submit it again.")
-AGENDA_CLOSED = N_("The meeting has ended, so its agenda is closed. Corrections go into the minutes.")
+# Litestar's CSRF middleware refuses with exactly this (it has no exception class of its own).
+CSRF_REFUSAL = "CSRF token verification failed"
+
+STATUS_OF = {
+    errors.NotFound: 404,
+    errors.Forbidden: 403,
+    errors.Stale: 409,
+    errors.Closed: 409,
+    errors.Invalid: 422,
+}
 
 
 def error_page(request: Request, status: int, explanation: str | None = None) -> Response:
@@ -56,18 +68,21 @@ def error_page(request: Request, status: int, explanation: str | None = None) ->
     )
 
 
+def domain_error_handler(request: Request, exc: errors.DomainError) -> Response:
+    status = next((code for kind, code in STATUS_OF.items() if isinstance(exc, kind)), 400)
+    return error_page(request, status, exc.explanation)
+
+
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotAuthorizedException):
         # Come back to the page after logging in; a POST's URL cannot be revisited with GET.
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        target = "/login?next=" + quote(back if request.method == "GET" else "/")
+        target = urls.url("login", next=back if request.method == "GET" else urls.url("home"))
         if is_fragment_request(request):
             return Response("", status_code=401, headers={"HX-Redirect": target})
         return Redirect(target, status_code=303)
-    explanation = CSRF_EXPLANATION if "CSRF" in str(exc.detail) else None
-    if exc.detail == "agenda closed":
-        explanation = AGENDA_CLOSED
-    return error_page(request, exc.status_code, explanation)
+    refused_csrf = isinstance(exc, PermissionDeniedException) and exc.detail == CSRF_REFUSAL
+    return error_page(request, exc.status_code, CSRF_EXPLANATION if refused_csrf else None)
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
@@ -75,4 +90,8 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     return error_page(request, 500)
 
 
-exception_handlers = {HTTPException: http_exception_handler, Exception: internal_error_handler}
+exception_handlers = {
+    errors.DomainError: domain_error_handler,
+    HTTPException: http_exception_handler,
+    Exception: internal_error_handler,
+}

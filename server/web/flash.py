@@ -1,6 +1,6 @@
 """The messages shown once after a redirect, by code (the cookie carries only the code)."""
 
-from server.web.i18n import N_
+from server.i18n import N_
 
 FLASH_MESSAGES = {
     "logged_out": N_("You have logged out."),

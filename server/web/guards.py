@@ -1,10 +1,12 @@
-"""Guards: who may reach a route at all. Finer rules live in each capability's policy."""
+"""Guards: who may reach a route at all. Finer rules live in each capability's policy and access."""
 
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
+
+from server.errors import Forbidden
 
 
 def login_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
@@ -20,4 +22,4 @@ def admin_required(connection: ASGIConnection, handler: BaseRouteHandler) -> Non
     if viewer is None:
         raise NotAuthorizedException()
     if not viewer.is_site_admin:
-        raise PermissionDeniedException()
+        raise Forbidden()

@@ -1,11 +1,16 @@
-"""Jinja2 set-up and `render()`: one template serves the whole page and its htmx fragments."""
+"""Jinja2 set-up and `render()`: one template serves the whole page and its htmx fragments.
+
+Capabilities hand the vocabularies their templates need to `register_globals` (app.py wires
+them); this module imports none of them.
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel import Locale
+from babel.dates import get_date_format, get_time_format
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Request, Response
 from litestar.enums import MediaType
@@ -13,13 +18,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from litestar.utils.scope.state import ScopeState
 
-from server.actions.policy import STATUSES as ACTION_STATUSES
-from server.agencies.policy import SECTORS
+from server import clock, i18n, urls
 from server.config import ROOT, settings
-from server.meetings import recurrence
-from server.meetings.policy import AGENDA_KINDS, ATTENDANCE, MINUTES_STATES
-from server.teams.policy import KINDS, QUORUM_KINDS, ROLES
-from server.web import i18n
 from server.web.flash import FLASH_MESSAGES
 
 HTMX_FILE = "js/htmx-2.0.11.min.js"
@@ -33,53 +33,77 @@ def make_environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=settings.env != "production",
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.gettext, ngettext=lambda s, p, n: i18n.translations(i18n.current_language.get()).ngettext(s, p, n),
         newstyle=True,
     )
     env.globals.update(
-        SECTORS=SECTORS,
-        KINDS=KINDS,
-        ROLES=ROLES,
-        QUORUM_KINDS=QUORUM_KINDS,
         LANGUAGES=i18n.LANGUAGES,
         HTMX_FILE=HTMX_FILE,
         FLASH_MESSAGES=FLASH_MESSAGES,
-        base_url=settings.base_url,
+        url=urls.url,
+        labelled=lambda mapping: [(code, i18n.gettext(label)) for code, label in mapping.items()],
+        options=lambda rows, label="name": [(row["id"], row[label]) for row in rows],
     )
-    env.globals["labelled"] = lambda mapping: [(code, i18n.gettext(label)) for code, label in mapping.items()]
-    env.globals["options"] = lambda rows, label="name": [(row["id"], row[label]) for row in rows]
-    env.filters["date"] = lambda d: d.isoformat() if d else ""
-    env.filters["when"] = when
-    env.filters["dict_without"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
-    env.filters["day"] = day
-    env.filters["clock"] = clock_time
-    env.globals["describe_series"] = lambda row: recurrence.describe(recurrence.from_row(row), i18n.gettext)
-    env.globals.update(AGENDA_KINDS=AGENDA_KINDS, ATTENDANCE=ATTENDANCE, MINUTES_STATES=MINUTES_STATES,
-                       ACTION_STATUSES=ACTION_STATUSES)
+    env.filters.update(
+        date=lambda d: d.isoformat() if d else "",
+        when=when,
+        day=day,
+        clock=clock_time,
+        dict_without=lambda mapping, key: {k: v for k, v in mapping.items() if k != key},
+    )
     return env
+
+
+def register_globals(values: dict[str, Any]) -> None:
+    """What a capability's templates need (vocabularies, rules phrased for display)."""
+    clashes = set(values) & set(environment.globals)
+    assert not clashes, f"template globals registered twice: {sorted(clashes)}"
+    environment.globals.update(values)
+
+
+# Dates and times in the reader's language: one babel locale and its patterns per language,
+# parsed once (formatting through babel's top-level functions re-parses them every call).
+
+
+class Formats:
+    def __init__(self, language: str) -> None:
+        self.locale = Locale.parse(language)
+        self.full_date = get_date_format("full", locale=self.locale)
+        self.medium_date = get_date_format("medium", locale=self.locale)
+        self.short_time = get_time_format("short", locale=self.locale)
+
+    def when(self, moment, zone: str) -> str:
+        local = moment.astimezone(clock.zone(zone))
+        return f"{self.full_date.apply(local, self.locale)}, {self.short_time.apply(local, self.locale)}"
+
+    def day(self, moment, zone: str | None) -> str:
+        if zone is not None and hasattr(moment, "astimezone"):
+            moment = moment.astimezone(clock.zone(zone))
+        return self.medium_date.apply(moment, self.locale)
+
+    def clock(self, moment, zone: str) -> str:
+        return self.short_time.apply(moment.astimezone(clock.zone(zone)), self.locale)
+
+
+@cache
+def formats(language: str) -> Formats:
+    return Formats(language)
 
 
 def when(moment, zone: str) -> str:
     """"Wednesday, December 16, 2026, 10:00 AM" in the reader's language, in the team's zone."""
-    if moment is None:
-        return ""
-    language, zone_info = i18n.current_language.get(), ZoneInfo(zone)
-    local = moment.astimezone(zone_info)
-    return f"{format_date(local, 'full', locale=language)}, {format_time(local, 'short', locale=language)}"
+    return formats(i18n.current_language.get()).when(moment, zone) if moment else ""
 
 
 def day(moment, zone: str | None = None) -> str:
-    if moment is None:
-        return ""
-    if zone is not None:
-        moment = moment.astimezone(ZoneInfo(zone))
-    return format_date(moment, "medium", locale=i18n.current_language.get())
+    return formats(i18n.current_language.get()).day(moment, zone) if moment else ""
 
 
 def clock_time(moment, zone: str) -> str:
-    return format_time(moment, "short", tzinfo=ZoneInfo(zone), locale=i18n.current_language.get()) if moment else ""
+    return formats(i18n.current_language.get()).clock(moment, zone) if moment else ""
 
 
 environment = make_environment()
@@ -88,7 +112,8 @@ template_config = TemplateConfig(engine=JinjaTemplateEngine.from_environment(env
 
 def is_fragment_request(request: Request) -> bool:
     """An htmx request that swaps part of a page (boosted requests want the whole page)."""
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
 
 
 def render(

@@ -325,3 +325,10 @@ async def log_in(page, email: str = CHAIR, password: str = PASSWORD) -> None:
     await form.locator("button[type=submit]").click()
     await page.wait_for_url(lambda url: not url.endswith("/login"))
     await page.wait_for_load_state()
+
+
+async def choose_person(form, name: str) -> None:
+    """The add-member form's person search: type the name, then pick them from what it finds."""
+    await form.get_by_label("Person").fill(name)
+    choice = form.get_by_role("radio", name=re.compile(f"^{re.escape(name)}\\b"))
+    await choice.check()

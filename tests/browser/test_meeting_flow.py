@@ -6,11 +6,12 @@ member then updates the action item given to her. Every page and state on the wa
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from server import clock
 from tests.browser.conftest import (
     FAILURE_SCREENSHOTS,
     axe_check,
@@ -109,7 +110,7 @@ async def test_chair_builds_publishes_and_runs_a_meeting_that_a_member_watches_l
     await visit(page, f"/teams/{collaborative}/meetings")
     await follow(page, page.get_by_role("link", name="Schedule a meeting"))
     await expect(h1).to_have_text("Schedule a meeting")
-    starts = (datetime.now(zone) + timedelta(minutes=20)).replace(second=0, microsecond=0)
+    starts = (clock.now().astimezone(zone) + timedelta(minutes=20)).replace(second=0, microsecond=0)
     await page.get_by_label("Title").fill(TITLE)
     await page.get_by_label(re.compile(r"^Date")).fill(starts.date().isoformat())
     await page.get_by_label("Start time").fill(starts.strftime("%H:%M"))
@@ -260,7 +261,7 @@ async def test_chair_builds_publishes_and_runs_a_meeting_that_a_member_watches_l
     new_action = page.locator("section[aria-labelledby='new-action-heading']")
     await new_action.get_by_label("What needs to be done").fill(ACTION)
     await new_action.get_by_label("Owner").select_option(label="Angela Brooks")
-    due = (datetime.now(zone).date() + timedelta(days=14)).isoformat()
+    due = (clock.now().astimezone(zone).date() + timedelta(days=14)).isoformat()
     await new_action.get_by_label("Due").fill(due)
     await new_action.get_by_role("button", name="Add action item").click()
     await expect(page.locator("section[aria-labelledby='new-action-heading']").get_by_role(

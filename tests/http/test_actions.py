@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
 
 from server import clock
 from server.actions.tables import ActionItem, ActionUpdate
 from tests.conftest import CHAIR, FAMILY, SCHOOL, TREATMENT, log_in, make_client, post_form
 from tests.http.test_concurrency import logged_in_client
 from tests.live import running_server
+from tests.meetings_helpers import days_from_today
 
 COLLABORATIVE = "Community Collaborative"
 
 
 async def new_action(client, token, demo, **fields) -> int:
     form = {"title": "Draft the shared referral form", "owner_id": demo.people[SCHOOL], "status": "open",
-            "due_on": (date.today() + timedelta(days=14)).isoformat(), **fields}
+            "due_on": days_from_today(14).isoformat(), **fields}
     response = await post_form(client, f"/teams/{demo.team(COLLABORATIVE)}/actions", form, token)
     assert response.status_code == 303, response.text[:600]
     return int(response.headers["location"].rsplit("/", 1)[1])
@@ -44,7 +44,7 @@ async def test_moving_a_due_date_needs_a_reason(app, client, demo):
     action_id = await new_action(client, token, demo)
     async with await make_client(app) as owner:
         owner_token = await log_in(owner, SCHOOL)
-        later = (date.today() + timedelta(days=40)).isoformat()
+        later = days_from_today(40).isoformat()
         response = await post_form(owner, f"/actions/{action_id}/progress",
                                    {"status": "open", "due_on": later, "note": "", "version": 1}, owner_token)
         assert response.status_code == 422 and "Say why the due date changes." in response.text
@@ -64,7 +64,7 @@ async def test_a_member_updates_their_agencys_items_but_not_others(app, client, 
     async with await make_client(app) as member:
         member_token = await log_in(member, TREATMENT)
         ok = await post_form(member, f"/actions/{agency_item}/progress",
-                             {"status": "done", "due_on": (date.today() + timedelta(days=14)).isoformat(),
+                             {"status": "done", "due_on": days_from_today(14).isoformat(),
                               "version": 1}, member_token)
         assert ok.status_code == 303
         refused = await post_form(member, f"/actions/{other_item}/progress", {"status": "done", "version": 1},
@@ -82,7 +82,7 @@ async def test_two_stale_edits_save_one_and_answer_the_other_409_with_both_versi
     token = await log_in(client, CHAIR)
     action_id = await new_action(client, token, demo)
     base = {"owner_id": demo.people[SCHOOL], "status": "open", "version": "1",
-            "due_on": (date.today() + timedelta(days=14)).isoformat()}
+            "due_on": days_from_today(14).isoformat()}
     first = await post_form(client, f"/actions/{action_id}", {**base, "title": "Form v2 (Angela)"}, token)
     assert first.status_code == 303
     second = await post_form(client, f"/actions/{action_id}", {**base, "title": "Form v2 (Marcus)",
@@ -140,7 +140,7 @@ async def test_twenty_concurrent_writers_on_different_items_all_land(demo):
 
 async def test_my_action_items_filter_by_scope_status_and_team_and_flag_overdue(app, client, demo):
     token = await log_in(client, CHAIR)
-    yesterday = (date.today() - timedelta(days=3)).isoformat()
+    yesterday = days_from_today(-3).isoformat()
     mine = await new_action(client, token, demo, title="Rosa's overdue item", owner_id=demo.people[FAMILY],
                             due_on=yesterday)
     await new_action(client, token, demo, title="Agency item for FSA", owner_id="", owner_agency_id=demo.agencies["FSA"])

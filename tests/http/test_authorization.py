@@ -39,23 +39,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from litestar.routes import HTTPRoute
 
 from server import clock
-from server.accounts.policy import Viewer
 from server.accounts.service import create_password_link
 from server.actions import service as actions
-from server.actions.policy import ActionInput
 from server.app import create_app
-from server.meetings import minutes
-from server.meetings import service as meetings
-from server.meetings.policy import ItemInput, MeetingInput
+from server.meetings import agenda, minutes
 from server.meetings.tables import Invitation, Meeting, Minutes
-from server.teams import service as teams
 from server.teams.tables import Membership
 from tests.conftest import (
     ADMIN,
@@ -68,6 +61,7 @@ from tests.conftest import (
     log_in,
     make_client,
 )
+from tests.meetings_helpers import add_item, held_meeting, on_team
 
 # Personas: the DESIGN §4 columns, plus people who must be turned away.
 
@@ -199,6 +193,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     # Rosters: leaders and the site admin manage; members and family partners see.
     ("GET", "/teams/{team_id:int}/roster"): route(ROSTER_VIEW),
     ("POST", "/teams/{team_id:int}/roster"): route(ROSTER_MANAGE),
+    ("GET", "/teams/{team_id:int}/roster/people"): route(ROSTER_MANAGE),  # the add form's active search
     ("GET", "/teams/{team_id:int}/roster/export.csv"): route(ROSTER_VIEW),
     ("GET", "/teams/{team_id:int}/roster/{seat_id:int}/edit"): route(ROSTER_MANAGE),
     ("POST", "/teams/{team_id:int}/roster/{seat_id:int}"): route(ROSTER_MANAGE, form=BAD_SEAT_CHANGE),
@@ -332,47 +327,18 @@ async def demo_ids(demo, records_for: str | None = None) -> Ids:
     return Ids(demo, seats, await create_password_link(demo.people[LINK_OWNER]), records)
 
 
-def viewer(demo, email: str) -> Viewer:
-    return Viewer(id=demo.people[email], name=email, email=email, language="en", is_site_admin=False,
-                  session_id=0)
-
-
-async def held_meeting(team: dict, title: str, hours_ago: int) -> meetings.MeetingAccess:
-    """A one-hour meeting that started `hours_ago` hours ago, was run live and ended, agenda published."""
-    start = clock.now().astimezone(ZoneInfo(team["time_zone"])).replace(
-        second=0, microsecond=0, tzinfo=None
-    ) - timedelta(hours=hours_ago)
-    data = MeetingInput(title, start.date(), start.time(), 60, "Room 2", "", "")
-    meeting_id = await meetings.create_meeting(team, data, None)
-    starts_at = meetings.to_utc(start, team["time_zone"])
-    await Meeting.update({
-        Meeting.agenda_published_at: starts_at - timedelta(days=3), Meeting.live_status: "ended",
-        Meeting.live_started_at: starts_at, Meeting.live_ended_at: starts_at + timedelta(hours=1),
-    }).where(Meeting.id == meeting_id)
-    return await access_to(meeting_id, team)
-
-
-async def access_to(meeting_id: int, team: dict) -> meetings.MeetingAccess:
-    """What the services take to act on a meeting, as one of its leads (setup only)."""
-    meeting = await Meeting.select(*meetings.MEETING_COLUMNS).where(Meeting.id == meeting_id).first()
-    return meetings.MeetingAccess(meeting, team, {"chair"}, False)
-
-
-def agenda_item(kind: str, title: str) -> ItemInput:
-    return ItemInput(kind, title, None, 10, "")
-
-
 async def table_records(demo, team_key: str) -> TeamRecords:
     """The team's records the walk needs, created here so the table never depends on demo meetings."""
-    team = await teams.get_team(demo.team(TEAM_NAMES[team_key]))
-    await meetings.add_template_item(team["id"], agenda_item("standing", "Walk: introductions"))
-    template_item = (await meetings.template_items(team["id"]))[-1]["id"]
-    earlier = await held_meeting(team, "Walk: earlier meeting", hours_ago=3)
-    carry_item = await meetings.add_item(earlier, agenda_item("discussion", "Walk: left unfinished"))
-    table = await held_meeting(team, "Walk: meeting of the table", hours_ago=2)
-    item = await meetings.add_item(table, agenda_item("discussion", "Walk: respite capacity"))
-    spare = await meetings.add_item(table, agenda_item("presentation", "Walk: spare item, deleted"))
-    assert carry_item in {c["id"] for c in await meetings.carry_over_candidates(table)}, (
+    lead = await on_team(demo, LEADS[team_key], demo.team(TEAM_NAMES[team_key]))
+    assert not await agenda.add_template_item(lead, {"kind": "standing", "title": "Walk: introductions",
+                                                      "planned_minutes": "10"})
+    template_item = (await agenda.template_items(lead.team["id"]))[-1]["id"]
+    earlier = await held_meeting(lead, "Walk: earlier meeting", minutes_ago=40)
+    carry_item = await add_item(earlier, "discussion", "Walk: left unfinished")
+    table = await held_meeting(lead, "Walk: meeting of the table", minutes_ago=30)
+    item = await add_item(table, "discussion", "Walk: respite capacity")
+    spare = await add_item(table, "presentation", "Walk: spare item, deleted")
+    assert carry_item in {c["id"] for c in await agenda.carry_over_candidates(table)}, (
         "another meeting of the team ended between the walk's two: pick other times"
     )
     await minutes.ensure_minutes(table)
@@ -382,11 +348,11 @@ async def table_records(demo, team_key: str) -> TeamRecords:
             meeting=table.meeting["id"], person=demo.people[GUEST], created_at=clock.now()
         ))
     owner, agency = ACTION_OWNERS[team_key]
-    action = await actions.create(
-        team, ActionInput("Walk: share the respite waitlist", "", demo.people[owner], demo.agencies[agency],
-                          None, "open"),
-        viewer(demo, LEADS[team_key]), table.meeting["id"], item,
-    )
+    action, problems = await actions.create(lead, {
+        "title": "Walk: share the respite waitlist", "owner_id": str(demo.people[owner]),
+        "owner_agency_id": str(demo.agencies[agency]), "status": "open",
+    }, table.meeting["id"], item)
+    assert action, problems
     return TeamRecords(
         meetings={
             "table": MeetingIds(table.meeting["id"], {
@@ -514,12 +480,12 @@ async def test_an_htmx_request_without_a_session_is_told_where_to_log_in(client,
 # States the table cannot show: drafts, invitations, an item given to the viewer's agency.
 
 
-async def collab_meeting(demo, title: str, *, published: bool, item_title: str, hours_ago: int = 5):
-    team = await teams.get_team(demo.team(TEAM_NAMES["collab"]))
-    held = await held_meeting(team, title, hours_ago=hours_ago)
+async def collab_meeting(demo, title: str, *, published: bool, item_title: str, minutes_ago: int = 50):
+    lead = await on_team(demo, CHAIR, demo.team(TEAM_NAMES["collab"]))
+    held = await held_meeting(lead, title, minutes_ago=minutes_ago)
     if not published:
         await Meeting.update({Meeting.agenda_published_at: None}).where(Meeting.id == held.meeting["id"])
-    await meetings.add_item(held, agenda_item("discussion", item_title))
+    await add_item(held, "discussion", item_title)
     return held
 
 
@@ -570,11 +536,11 @@ async def test_a_guest_sees_only_the_meetings_they_are_invited_to_and_published_
 
 async def test_a_member_updates_the_action_items_given_to_their_agency(app, demo):
     """An item given to an agency (no one person): that agency's members update it, others may not."""
-    team = await teams.get_team(demo.team(TEAM_NAMES["collab"]))
-    action = await actions.create(
-        team, ActionInput("Walk: for the agency", "", None, demo.agencies["MHAS"], None, "open"),
-        viewer(demo, CHAIR),
-    )
+    lead = await on_team(demo, CHAIR, demo.team(TEAM_NAMES["collab"]))
+    action, problems = await actions.create(lead, {
+        "title": "Walk: for the agency", "owner_agency_id": str(demo.agencies["MHAS"]), "status": "open",
+    })
+    assert action, problems
     async with await make_client(app) as agency_member, await make_client(app) as other:
         token = await log_in(agency_member, "beth.lindqvist@maple.example")  # a member, for MHAS
         other_token = await log_in(other, SCHOOL)  # a member, for MCS

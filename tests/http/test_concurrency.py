@@ -102,13 +102,13 @@ async def test_adding_one_person_twice_at_the_same_moment_gives_them_one_seat(de
 
 async def test_a_watcher_sees_live_changes_made_through_other_workers(demo):
     """Two worker processes share nothing in memory: the live version lives in the database."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from server.meetings.tables import Meeting, TemplateItem
     from tests.meetings_helpers import NEW_YORK
 
     await TemplateItem.delete().where(TemplateItem.team == demo.team("Community Collaborative"))
-    soon = datetime.now(NEW_YORK) + timedelta(minutes=30)
+    soon = clock.now().astimezone(NEW_YORK) + timedelta(minutes=30)
     with running_server(workers=2) as base_url:
         chair, token = await logged_in_client(base_url, CHAIR)
         member, _ = await logged_in_client(base_url, SCHOOL)

@@ -9,8 +9,7 @@ from datetime import timedelta
 from server import clock
 from server.actions.tables import ActionItem, ActionUpdate
 from server.demo import TIME_ZONE, load_demo
-from server.meetings import minutes, service
-from server.meetings.service import MEETING_COLUMNS, MeetingAccess
+from server.meetings import agenda, minutes
 from server.meetings.tables import (
     AgendaItem,
     Attendance,
@@ -19,17 +18,11 @@ from server.meetings.tables import (
     MinutesRevision,
     TemplateItem,
 )
-from server.teams.tables import Team
 from tests.conftest import ADMIN, CHAIR, COORDINATOR, FAMILY, SCHOOL, TREATMENT, log_in
+from tests.meetings_helpers import as_lead
 
 README_ACCOUNTS = (CHAIR, COORDINATOR, TREATMENT, SCHOOL, FAMILY)
 OPEN = ["open", "in_progress", "blocked"]
-
-
-async def access_to(meeting_id: int) -> MeetingAccess:
-    meeting = await Meeting.select(*MEETING_COLUMNS).where(Meeting.id == meeting_id).first()
-    team = await Team.select().where(Team.id == meeting["team"]).first()
-    return MeetingAccess(meeting, team, {"chair"}, False)
 
 
 async def test_loading_the_demo_twice_loads_it_once(demo):
@@ -72,7 +65,7 @@ async def test_past_minutes_are_approved_at_the_next_meeting_except_the_latest_t
 
 async def test_demo_minutes_read_exactly_like_the_drafts_the_app_writes(demo):
     for row in await Minutes.select(Minutes.meeting, Minutes.body):
-        assert row["body"] == await minutes.draft_text(await access_to(row["meeting"]))
+        assert row["body"] == await minutes.draft_text(await as_lead(demo, row["meeting"]))
 
 
 async def test_no_case_review_item_is_titled_anything_but_case_review_or_has_notes(demo):
@@ -118,7 +111,7 @@ async def test_the_latest_meeting_left_unfinished_items_to_carry_over(demo):
         upcoming = await Meeting.select(Meeting.id).where(
             (Meeting.team == team_id) & (Meeting.live_status == "not_started") & (Meeting.starts_at > clock.now())
         ).order_by(Meeting.starts_at).first()
-        assert await service.carry_over_candidates(await access_to(upcoming["id"]))
+        assert await agenda.carry_over_candidates(await as_lead(demo, upcoming["id"]))
 
 
 async def test_each_teams_meetings_past_meeting_and_minutes_pages_show_for_its_lead(app, client, demo):

@@ -12,7 +12,6 @@ from server.accounts.tables import Affiliation, Person
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
 from server.app import create_app
-from server.demo import load_demo
 from server.meetings.tables import (
     AgendaItem,
     Attendance,
@@ -27,12 +26,13 @@ from tests.conftest import (
     ADMIN,
     CHAIR,
     SCHOOL,
-    Demo,
-    empty_database,
+    demo_ids,
     log_in,
     make_client,
     post_form,
+    restore_database,
 )
+from tests.meetings_helpers import days_from_today
 
 hostile_text = st.one_of(
     st.text(max_size=30),
@@ -103,7 +103,7 @@ async def meeting_fixtures(demo, team_id: int) -> dict[str, int]:
     async with chair:
         token = await log_in(chair, CHAIR)
         response = await post_form(chair, f"/teams/{team_id}/meetings", {
-            "title": "Fuzzed", "day": "2026-01-13", "start": "10:00", "duration_minutes": "60"}, token)
+            "title": "Fuzzed", "day": days_from_today(-60).isoformat(), "start": "10:00", "duration_minutes": "60"}, token)
         meeting = int(response.headers["location"].rsplit("/", 1)[1])
         await post_form(chair, f"/meetings/{meeting}/items", {"title": "Item", "kind": "discussion",
                                                                "planned_minutes": "10"}, token)
@@ -122,9 +122,8 @@ def test_hostile_form_values_get_a_4xx_or_a_clean_save_never_a_500(name):
     loop = asyncio.new_event_loop()
 
     async def setup():
-        await empty_database()
-        await load_demo()
-        demo = await Demo.load()
+        await restore_database("demo")
+        demo = demo_ids()
         client = await make_client(create_app())
         await client.__aenter__()
         token = await log_in(client, email)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from server import clock
 from server.meetings.tables import (
     AgendaItem,
     Attendance,
@@ -14,7 +15,7 @@ from server.meetings.tables import (
     TemplateItem,
 )
 from tests.conftest import CHAIR, SCHOOL, log_in, make_client, post_form
-from tests.meetings_helpers import NEW_YORK, schedule
+from tests.meetings_helpers import NEW_YORK, days_from_today, schedule
 
 COLLABORATIVE = "Community Collaborative"
 
@@ -22,7 +23,7 @@ COLLABORATIVE = "Community Collaborative"
 async def meeting_with_items(client, token, demo, titles=("Welcome", "Housing gap", "Referral form")) -> int:
     """A published meeting starting in an hour (so watching pages poll for changes)."""
     await TemplateItem.delete().where(TemplateItem.team == demo.team(COLLABORATIVE))  # only these items
-    soon = datetime.now(NEW_YORK) + timedelta(hours=1)
+    soon = clock.now().astimezone(NEW_YORK) + timedelta(hours=1)
     meeting_id = await schedule(client, token, demo.team(COLLABORATIVE), day=soon.date().isoformat(),
                                 start=soon.strftime("%H:%M"))
     for title in titles:
@@ -119,8 +120,8 @@ async def test_ending_the_meeting_drafts_minutes_from_notes_decisions_and_action
 async def test_minutes_move_through_circulation_and_approval_and_then_cannot_be_edited(client, demo):
     token = await log_in(client, CHAIR)
     team_id = demo.team(COLLABORATIVE)
-    earlier = await schedule(client, token, team_id, day="2026-01-13")
-    later = await schedule(client, token, team_id, day="2026-02-10")
+    earlier = await schedule(client, token, team_id, day=days_from_today(-60).isoformat())
+    later = await schedule(client, token, team_id, day=days_from_today(-30).isoformat())
     page = await client.get(f"/meetings/{earlier}/minutes")
     assert page.status_code == 200
     record = await Minutes.objects().where(Minutes.meeting == earlier).first()
@@ -147,7 +148,7 @@ async def test_minutes_move_through_circulation_and_approval_and_then_cannot_be_
 
 async def test_members_do_not_see_draft_minutes(app, client, demo):
     token = await log_in(client, CHAIR)
-    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE), day="2026-01-13")
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE), day=days_from_today(-60).isoformat())
     await client.get(f"/meetings/{meeting_id}/minutes")
     async with await make_client(app) as member:
         await log_in(member, SCHOOL)

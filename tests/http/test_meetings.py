@@ -3,29 +3,44 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from server import clock
 from server.meetings import recurrence
 from server.meetings.recurrence import Recurrence
 from server.meetings.tables import AgendaItem, Meeting, Series, TemplateItem
 from tests.conftest import CHAIR, SCHOOL, log_in, make_client, post_form
-from tests.meetings_helpers import local, schedule, series_meetings
+from tests.meetings_helpers import (
+    days_from_today,
+    local,
+    month_start,
+    schedule,
+    series_meetings,
+    third_wednesday,
+)
 from tests.unit.test_recurrence import independent
 
 COLLABORATIVE = "Community Collaborative"
-THIRD_WEDNESDAY = {"frequency": "monthly_weekday", "week_of_month": "3", "weekday": "2", "ends": "count",
-                   "count": "12", "day": "2027-01-20"}
+
+
+def third_wednesdays() -> dict[str, str]:
+    """Twelve meetings on the third Wednesday, from the one two months ahead of the test clock."""
+    return {"frequency": "monthly_weekday", "week_of_month": "3", "weekday": "2", "ends": "count",
+            "count": "12", "day": third_wednesday().isoformat()}
+
+
+def at_ten(day) -> datetime:
+    return datetime.combine(day, time(10, 0))
 
 
 async def test_a_third_wednesday_series_keeps_its_local_time_and_matches_an_icalendar_client(client, demo):
     token = await log_in(client, CHAIR)
-    first = await schedule(client, token, demo.team(COLLABORATIVE), **THIRD_WEDNESDAY)
+    first = await schedule(client, token, demo.team(COLLABORATIVE), **third_wednesdays())
     meeting = await Meeting.objects().where(Meeting.id == first).first()
     meetings = await series_meetings(meeting.series)
     assert len(meetings) == 12
     assert {(local(m["starts_at"]).hour, local(m["starts_at"]).minute) for m in meetings} == {(10, 0)}
-    expected = independent(datetime(2027, 1, 20, 10, 0), Recurrence("monthly_weekday", week_of_month=3,
+    expected = independent(at_ten(third_wednesday()), Recurrence("monthly_weekday", week_of_month=3,
                                                                       weekday=2, count=12), "America/New_York")
     assert [m["starts_at"] for m in meetings] == expected
     assert len({m["uid"] for m in meetings}) == 1  # one calendar identity for the whole series
@@ -50,7 +65,7 @@ async def test_new_meetings_start_with_the_teams_standing_items(client, demo):
 
 async def test_cancelling_one_occurrence_leaves_the_rest_of_the_series_alone(client, demo):
     token = await log_in(client, CHAIR)
-    first = await schedule(client, token, demo.team(COLLABORATIVE), **THIRD_WEDNESDAY)
+    first = await schedule(client, token, demo.team(COLLABORATIVE), **third_wednesdays())
     series_id = (await Meeting.select(Meeting.series).where(Meeting.id == first).first())["series"]
     before = await series_meetings(series_id)
     third = before[2]
@@ -65,33 +80,34 @@ async def test_cancelling_one_occurrence_leaves_the_rest_of_the_series_alone(cli
 
 async def test_moving_one_occurrence_keeps_its_recurrence_id_and_the_others_stay(client, demo):
     token = await log_in(client, CHAIR)
-    first = await schedule(client, token, demo.team(COLLABORATIVE), **THIRD_WEDNESDAY)
+    first = await schedule(client, token, demo.team(COLLABORATIVE), **third_wednesdays())
     series_id = (await Meeting.select(Meeting.series).where(Meeting.id == first).first())["series"]
     before = await series_meetings(series_id)
     fourth = before[3]
     response = await post_form(client, f"/meetings/{fourth['id']}", {
         "scope": "this", "version": fourth["version"], "title": "Collaborative meeting (moved)",
-        "day": local(fourth["starts_at"]).date().replace(day=local(fourth["starts_at"]).day + 1).isoformat(),
+        "day": (local(fourth["starts_at"]).date() + timedelta(days=1)).isoformat(),
         "start": "13:00", "duration_minutes": "60",
     }, token)
     assert response.status_code == 303, response.text[:500]
     after = await series_meetings(series_id)
     moved = after[3]
     assert moved["detached"] and moved["original_start"] == fourth["original_start"]
-    assert (local(moved["starts_at"]).hour, local(moved["starts_at"]).day) == (13, local(fourth["starts_at"]).day + 1)
+    assert local(moved["starts_at"]).hour == 13
+    assert local(moved["starts_at"]).date() == local(fourth["starts_at"]).date() + timedelta(days=1)
     assert moved["sequence"] == 1
     assert [m["starts_at"] for i, m in enumerate(after) if i != 3] == [m["starts_at"] for i, m in enumerate(before) if i != 3]
 
 
 async def test_this_and_following_splits_the_series_in_two_that_each_match_their_rule(client, demo):
     token = await log_in(client, CHAIR)
-    first = await schedule(client, token, demo.team(COLLABORATIVE), **THIRD_WEDNESDAY)
+    first = await schedule(client, token, demo.team(COLLABORATIVE), **third_wednesdays())
     series_id = (await Meeting.select(Meeting.series).where(Meeting.id == first).first())["series"]
     before = await series_meetings(series_id)
-    sixth = before[5]  # 2027-06-16
+    sixth = before[5]
     split_day = local(sixth["starts_at"]).date()
     response = await post_form(client, f"/meetings/{sixth['id']}", {
-        **THIRD_WEDNESDAY, "scope": "following", "version": sixth["version"], "title": "Collaborative (afternoons)",
+        **third_wednesdays(), "scope": "following", "version": sixth["version"], "title": "Collaborative (afternoons)",
         "day": split_day.isoformat(), "start": "14:00", "duration_minutes": "90",  # count stays 12 in all
     }, token)
     assert response.status_code == 303, response.text[:800]
@@ -102,7 +118,7 @@ async def test_this_and_following_splits_the_series_in_two_that_each_match_their
     assert len(old_meetings) == 5 and len(new_meetings) == 7
     assert old_meetings[-1]["starts_at"] < new_meetings[0]["starts_at"]
     assert [m["starts_at"] for m in old_meetings] == independent(
-        datetime(2027, 1, 20, 10, 0), recurrence.from_row(old.to_dict()), "America/New_York")
+        at_ten(third_wednesday()), recurrence.from_row(old.to_dict()), "America/New_York")
     assert [m["starts_at"] for m in new_meetings] == independent(
         datetime.combine(split_day, datetime.min.time()).replace(hour=14), recurrence.from_row(new.to_dict()),
         "America/New_York")
@@ -113,7 +129,7 @@ async def test_this_and_following_splits_the_series_in_two_that_each_match_their
 
 async def test_editing_the_whole_series_moves_every_occurrence_except_ones_edited_alone(client, demo):
     token = await log_in(client, CHAIR)
-    first = await schedule(client, token, demo.team(COLLABORATIVE), **THIRD_WEDNESDAY)
+    first = await schedule(client, token, demo.team(COLLABORATIVE), **third_wednesdays())
     series_id = (await Meeting.select(Meeting.series).where(Meeting.id == first).first())["series"]
     meetings = await series_meetings(series_id)
     second = meetings[1]
@@ -123,7 +139,7 @@ async def test_editing_the_whole_series_moves_every_occurrence_except_ones_edite
     }, token)
     first_meeting = (await series_meetings(series_id))[0]
     response = await post_form(client, f"/meetings/{first}", {
-        **THIRD_WEDNESDAY, "scope": "series", "version": first_meeting["version"], "start": "11:30",
+        **third_wednesdays(), "scope": "series", "version": first_meeting["version"], "start": "11:30",
         "title": "Collaborative meeting", "duration_minutes": "90",
     }, token)
     assert response.status_code == 303, response.text[:800]
@@ -163,12 +179,14 @@ async def test_a_case_review_item_never_shows_the_title_typed_for_it(client, dem
 
 async def test_a_series_typed_on_another_day_starts_on_its_first_real_meeting(client, demo):
     token = await log_in(client, CHAIR)
-    # 2027-01-18 is a Monday; the rule asks for the third Wednesday.
-    first = await schedule(client, token, demo.team(COLLABORATIVE), **{**THIRD_WEDNESDAY, "day": "2027-01-18"})
+    # Typed on the Monday before; the rule asks for the third Wednesday.
+    monday_before = third_wednesday() - timedelta(days=2)
+    first = await schedule(client, token, demo.team(COLLABORATIVE), **{**third_wednesdays(),
+                                                                       "day": monday_before.isoformat()})
     meeting = await Meeting.objects().where(Meeting.id == first).first()
     series = await Series.objects().where(Series.id == meeting.series).first()
-    assert series.start_local.date().isoformat() == "2027-01-20"
-    assert local(meeting.starts_at).date().isoformat() == "2027-01-20"
+    assert series.start_local.date() == third_wednesday()
+    assert local(meeting.starts_at).date() == third_wednesday()
     meetings = await series_meetings(series.id)
     assert [m["starts_at"] for m in meetings] == independent(series.start_local, recurrence.from_row(series.to_dict()),
                                                              "America/New_York")
@@ -177,8 +195,10 @@ async def test_a_series_typed_on_another_day_starts_on_its_first_real_meeting(cl
 async def test_a_pattern_with_no_meeting_before_its_end_is_refused(client, demo):
     token = await log_in(client, CHAIR)
     response = await post_form(client, f"/teams/{demo.team(COLLABORATIVE)}/meetings", {
-        "title": "Never", "day": "2027-01-04", "start": "10:00", "duration_minutes": "60",
-        "frequency": "monthly_weekday", "week_of_month": "3", "weekday": "2", "ends": "until", "until": "2027-01-10",
+        # The first week of a month holds no third Wednesday.
+        "title": "Never", "day": month_start(2).isoformat(), "start": "10:00", "duration_minutes": "60",
+        "frequency": "monthly_weekday", "week_of_month": "3", "weekday": "2", "ends": "until",
+        "until": (month_start(2) + timedelta(days=6)).isoformat(),
     }, token)
     assert response.status_code == 422
     assert "hold no meeting of this pattern" in response.text
@@ -202,8 +222,11 @@ async def test_an_ended_meetings_agenda_is_closed(client, demo):
 async def test_editing_the_whole_series_leaves_meetings_already_held_alone(client, demo):
     token = await log_in(client, CHAIR)
     team_id = demo.team(COLLABORATIVE)
+    # Ten Wednesdays from five weeks ago: some past, some ahead.
+    five_weeks_ago = days_from_today(-35)
+    first_day = five_weeks_ago - timedelta(days=(five_weeks_ago.weekday() - 2) % 7)
     first = await schedule(client, token, team_id, frequency="weekly", weekdays="2", ends="count", count="10",
-                           day="2026-10-07")  # Wednesdays from October: some past, some ahead
+                           day=first_day.isoformat())
     series_id = (await Meeting.select(Meeting.series).where(Meeting.id == first).first())["series"]
     before = await series_meetings(series_id)
     now = clock.now()
@@ -211,7 +234,7 @@ async def test_editing_the_whole_series_leaves_meetings_already_held_alone(clien
     assert past and len(past) < len(before)
     upcoming = next(m for m in before if m["starts_at"] >= now)
     response = await post_form(client, f"/meetings/{upcoming['id']}", {
-        "scope": "series", "version": upcoming["version"], "title": "Collaborative meeting", "day": "2026-10-07",
+        "scope": "series", "version": upcoming["version"], "title": "Collaborative meeting", "day": first_day.isoformat(),
         "start": "10:00", "duration_minutes": "90", "frequency": "weekly", "weekdays": "3", "ends": "count",
         "count": "10"}, token)
     assert response.status_code == 303, response.text[:500]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from server import clock
 from server.accounts.tables import Affiliation, Person
 from server.teams.tables import Membership
@@ -18,7 +20,7 @@ async def add_members(team_id: int, agency_id: int, count: int) -> None:
     await Affiliation.insert(*[Affiliation(person=r["id"], agency=agency_id, started_on=now.date()) for r in rows])
     await Membership.insert(*[
         Membership(team=team_id, person=r["id"], agency=agency_id, role="member",
-                   started_on=now.date().replace(year=now.year - 1), created_at=now, version=1)
+                   started_on=now.date() - timedelta(days=365), created_at=now, version=1)
         for r in rows
     ])
 

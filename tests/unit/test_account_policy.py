@@ -5,8 +5,8 @@ import pytest
 from server.accounts import policy
 from server.accounts.routes import safe_next
 from server.agencies.policy import missing_sectors, validate_agency
+from server.i18n import pick_language
 from server.people.policy import validate_person
-from server.web.i18n import pick_language
 
 
 @pytest.mark.parametrize(("password", "confirm", "ok"), [

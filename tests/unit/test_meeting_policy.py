@@ -1,10 +1,20 @@
 """Meeting rules without a server: timing, quorum, ordering, permissions, minutes states."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
+from server.accounts.policy import Viewer
 from server.meetings import policy
+from server.teams.policy import Standing
+
+AT = datetime(2026, 5, 20, 14, 0, tzinfo=UTC)
+VIEWER = Viewer(id=1, name="A", email="a@x.org", language="en", is_site_admin=False, session_id=1, at=AT)
+ADMIN = Viewer(id=2, name="B", email="b@x.org", language="en", is_site_admin=True, session_id=2, at=AT)
+
+
+def seated(*roles: str) -> Standing:
+    return Standing(frozenset(roles))
 
 
 def test_running_start_times_add_up_the_planned_minutes():
@@ -33,12 +43,12 @@ def test_a_dragged_order_must_be_a_permutation_of_the_items():
 
 
 def test_drafts_are_for_leads_and_guests_see_only_invited_published_agendas():
-    assert policy.can_see_agenda({"chair"}, False, False)
-    assert not policy.can_see_agenda({"member"}, False, False)
-    assert policy.can_see_agenda({"member"}, False, True)
-    assert not policy.can_see_agenda({"guest"}, False, True)
-    assert policy.can_see_agenda({"guest"}, True, True)
-    assert not policy.can_see_agenda(set(), False, True)  # a site admin without a seat
+    assert policy.can_see_agenda(VIEWER, seated("chair"), False, False)
+    assert not policy.can_see_agenda(VIEWER, seated("member"), False, False)
+    assert policy.can_see_agenda(VIEWER, seated("member"), False, True)
+    assert not policy.can_see_agenda(VIEWER, seated("guest"), False, True)
+    assert policy.can_see_agenda(VIEWER, seated("guest"), True, True)
+    assert not policy.can_see_agenda(ADMIN, seated(), False, True)  # a site admin without a seat
 
 
 def test_minutes_move_forward_and_lock_for_good():

@@ -1,12 +1,12 @@
 """Roster rules and team permissions, without a server."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from server.accounts.policy import Viewer
 from server.teams import policy
-from server.teams.policy import Directory, RosterFacts
+from server.teams.policy import Directory, RosterFacts, Standing
 
 TODAY = date(2026, 11, 22)
 FACTS = RosterFacts(active_person_ids={1, 2, 3, 4}, active_agency_ids={10, 11},
@@ -14,7 +14,8 @@ FACTS = RosterFacts(active_person_ids={1, 2, 3, 4}, active_agency_ids={10, 11},
 
 
 def viewer(admin: bool = False) -> Viewer:
-    return Viewer(id=1, name="A", email="a@x.org", language="en", is_site_admin=admin, session_id=1)
+    return Viewer(id=1, name="A", email="a@x.org", language="en", is_site_admin=admin, session_id=1,
+                  at=datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(("started", "ended", "active"), [
@@ -25,7 +26,7 @@ def viewer(admin: bool = False) -> Viewer:
     (date(2026, 1, 1), date(2026, 11, 23), True),
 ])
 def test_a_seat_counts_from_its_first_day_until_its_end_date(started, ended, active):
-    assert policy.is_active_on(started, ended, TODAY) is active
+    assert policy.is_current(started, ended, TODAY) is active
 
 
 @pytest.mark.parametrize(("roles", "view_team", "view_roster", "manage"), [
@@ -38,14 +39,15 @@ def test_a_seat_counts_from_its_first_day_until_its_end_date(started, ended, act
     ({"co_chair"}, True, True, True),
 ])
 def test_team_permissions_follow_the_role_on_the_team(roles, view_team, view_roster, manage):
-    assert policy.can_view_team(viewer(), roles) is view_team
-    assert policy.can_view_roster(viewer(), roles) is view_roster
-    assert policy.can_manage_roster(viewer(), roles) is manage
+    standing = Standing(frozenset(roles))
+    assert policy.can_view_team(viewer(), standing) is view_team
+    assert policy.can_view_roster(viewer(), standing) is view_roster
+    assert policy.can_manage_roster(viewer(), standing) is manage
 
 
 def test_a_site_admin_manages_teams_and_rosters_without_a_seat():
     assert policy.can_manage_teams(viewer(admin=True))
-    assert policy.can_manage_roster(viewer(admin=True), set())
+    assert policy.can_manage_roster(viewer(admin=True), Standing())
     assert not policy.can_manage_teams(viewer())
 
 

@@ -18,7 +18,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from server.web import i18n
+from server import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPING_FILE = ROOT / "babel.cfg"
@@ -106,7 +106,7 @@ def test_a_new_untranslated_string_is_reported(tmp_path, spanish):
     (tmp_path / "server").mkdir()
     (tmp_path / "templates").mkdir()
     (tmp_path / "server" / "new.py").write_text(
-        'from server.web.i18n import N_, gettext\n'
+        'from server.i18n import N_, gettext\n'
         'LABEL = N_("A brand-new label")\n'
         'gettext("Log in")\n'
     )

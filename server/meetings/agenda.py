@@ -1,0 +1,298 @@
+"""Agendas: items with running start times, reordering, the team's standing items, carry-over
+of unfinished items, publishing. Every change raises the meeting's live version (watching
+pages refresh); none touches the meeting's calendar identity (see scheduling.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server import clock
+from server.actions.tables import ActionItem
+from server.db import lock_row, reading, writing
+from server.errors import Invalid, NotFound, Stale
+from server.forms import parse_version
+from server.i18n import N_
+from server.meetings import live, policy
+from server.meetings.access import MeetingAccess
+from server.meetings.tables import AgendaItem, Decision, Meeting, TemplateItem
+from server.teams import membership
+from server.teams.access import TeamAccess
+from server.teams.tables import Team
+
+ITEM_COLUMNS = (
+    AgendaItem.id, AgendaItem.position, AgendaItem.kind, AgendaItem.title, AgendaItem.presenter,
+    AgendaItem.presenter.name, AgendaItem.planned_minutes, AgendaItem.presenter_notes, AgendaItem.notes,
+    AgendaItem.status, AgendaItem.started_at, AgendaItem.ended_at, AgendaItem.carried_from,
+    AgendaItem.version,
+)
+AGENDA_FULL = N_("An agenda holds at most 80 items.")
+
+
+def item_row(meeting_id: int, position: int, kind: str, title: str, planned_minutes: int, *,
+             presenter: int | None = None, presenter_notes: str = "", carried_from: int | None = None) -> AgendaItem:
+    """A new agenda item, not yet taken up."""
+    return AgendaItem(
+        meeting=meeting_id, position=position, kind=kind, title=policy.stored_item_title(kind, title),
+        presenter=presenter, planned_minutes=planned_minutes, presenter_notes=presenter_notes,
+        status="pending", carried_from=carried_from, version=1,
+    )
+
+
+@dataclass(frozen=True)
+class Agenda:
+    items: list[dict]
+    actions: list[dict]  # action items created in this meeting
+    open_actions: list[dict]  # the team's open ones, for an action-item review item
+    total_minutes: int
+    overruns: bool
+
+
+async def agenda(access: MeetingAccess) -> Agenda:
+    """Items with running start times, decisions, and the action items they produced."""
+    meeting = access.meeting
+    async with reading():
+        items = await AgendaItem.select(*ITEM_COLUMNS).where(AgendaItem.meeting == meeting["id"]).order_by(
+            AgendaItem.position
+        )
+        ids = [item["id"] for item in items] or [0]
+        decisions = await Decision.select(Decision.id, Decision.agenda_item, Decision.text).where(
+            Decision.agenda_item.is_in(ids)
+        ).order_by(Decision.id)
+        actions = [] if not access.is_member else await ActionItem.select(
+            ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.source_item,
+            ActionItem.owner.name, ActionItem.owner_agency.name, ActionItem.owner_agency.short_name,
+        ).where(ActionItem.source_meeting == meeting["id"]).order_by(ActionItem.id)
+        needs_review = any(item["kind"] == "action_item_review" for item in items)
+        reviewed = (ActionItem.team == access.team["id"]) & ActionItem.status.is_in(["open", "in_progress", "blocked"])
+        if not access.agenda_open:  # a past meeting reviewed what existed then, not what came later
+            reviewed &= ActionItem.created_at < (meeting["live_ended_at"] or meeting["ends_at"])
+        open_actions = await ActionItem.select(
+            ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.owner.name,
+            ActionItem.owner_agency.short_name, ActionItem.owner_agency.name,
+        ).where(reviewed).order_by(ActionItem.due_on) if needs_review and access.is_member else []
+    starts = policy.running_starts(meeting["starts_at"], [i["planned_minutes"] for i in items])
+    by_item: dict[int, list[dict]] = {}
+    for decision in decisions:
+        by_item.setdefault(decision["agenda_item"], []).append(decision)
+    actions_by_item: dict[int, list[dict]] = {}
+    for action in actions:
+        actions_by_item.setdefault(action["source_item"], []).append(action)
+    for number, (item, start) in enumerate(zip(items, starts, strict=True), start=1):
+        item["number"] = number
+        item["display_title"] = policy.item_title(item["kind"], item["title"], number)
+        item["planned_start"] = start
+        item["decisions"] = by_item.get(item["id"], [])
+        item["actions"] = actions_by_item.get(item["id"], [])
+    total = sum(i["planned_minutes"] for i in items)
+    return Agenda(
+        items=items, actions=actions, open_actions=open_actions, total_minutes=total,
+        overruns=total > int((meeting["ends_at"] - meeting["starts_at"]).total_seconds() // 60),
+    )
+
+
+async def _presenter_ids(access: MeetingAccess) -> set[int]:
+    return {person["id"] for person in await membership.seated(access.team, access.today)}
+
+
+async def add_item(access: MeetingAccess, form: dict[str, str]) -> dict[str, str]:
+    """Appends an item: field messages, or {} when added. Invalid when the agenda is full."""
+    async with writing():
+        await lock_row(Meeting, access.meeting["id"])
+        data, problems = policy.validate_item(form, await _presenter_ids(access))
+        if data is None:
+            return problems
+        count = await AgendaItem.count().where(AgendaItem.meeting == access.meeting["id"])
+        if count >= policy.MAX_AGENDA_ITEMS:
+            raise Invalid(AGENDA_FULL)
+        await AgendaItem.insert(item_row(
+            access.meeting["id"], count, data.kind, data.title, data.planned_minutes,
+            presenter=data.presenter_id, presenter_notes=data.presenter_notes,
+        ))
+        await live.bump_version(access.meeting["id"])
+    return {}
+
+
+async def get_item(access: MeetingAccess, item_id: int) -> dict:
+    item = await AgendaItem.select(*ITEM_COLUMNS).where(
+        (AgendaItem.id == item_id) & (AgendaItem.meeting == access.meeting["id"])
+    ).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+async def edit_item(access: MeetingAccess, item_id: int, form: dict[str, str]) -> dict[str, str]:
+    """Field messages, or {} when saved. NotFound when the item is gone; Stale when someone else
+    changed it first."""
+    async with writing():
+        item = await get_item(access, item_id)
+        data, problems = policy.validate_item(form, await _presenter_ids(access))
+        if data is None:
+            return problems
+        updated = await AgendaItem.update({
+            AgendaItem.kind: data.kind, AgendaItem.title: policy.stored_item_title(data.kind, data.title),
+            AgendaItem.presenter: data.presenter_id, AgendaItem.planned_minutes: data.planned_minutes,
+            AgendaItem.presenter_notes: data.presenter_notes, AgendaItem.version: item["version"] + 1,
+        }).where(
+            (AgendaItem.id == item_id) & (AgendaItem.version == parse_version(form.get("version")))
+        ).returning(AgendaItem.id)
+        if not updated:
+            raise Stale()
+        await live.bump_version(access.meeting["id"])
+    return {}
+
+
+async def delete_item(access: MeetingAccess, item_id: int) -> None:
+    async with writing():
+        await lock_row(Meeting, access.meeting["id"])
+        await get_item(access, item_id)
+        await Decision.delete().where(Decision.agenda_item == item_id)
+        await ActionItem.update({ActionItem.source_item: None}).where(ActionItem.source_item == item_id)
+        await AgendaItem.delete().where(AgendaItem.id == item_id)
+        await _number(access.meeting["id"], await _order(access.meeting["id"]))
+        await live.bump_version(access.meeting["id"])
+
+
+async def _order(meeting_id: int) -> list[int]:
+    rows = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(
+        AgendaItem.position
+    )
+    return [row["id"] for row in rows]
+
+
+async def _number(meeting_id: int, order: list[int]) -> None:
+    """Positions 0, 1, 2, … in this order, in one statement whatever the agenda's length."""
+    if not order:
+        return
+    cases = " ".join("WHEN {} THEN CAST({} AS INTEGER)" for _ in order)
+    arguments = [value for position, item_id in enumerate(order) for value in (item_id, position)]
+    await AgendaItem.raw(
+        f"UPDATE agenda_item SET position = CASE id {cases} END WHERE meeting = {{}}", *arguments, meeting_id,
+    )
+
+
+async def reorder(access: MeetingAccess, item_id: int | None, direction: str | None,
+                  proposed: list[int] | None) -> None:
+    """Moves one item up or down, or applies a dragged order. Invalid if the order is not valid."""
+    async with writing():
+        await lock_row(Meeting, access.meeting["id"])
+        order = await _order(access.meeting["id"])
+        if proposed is not None:
+            new_order = policy.reordered(order, proposed)
+        elif item_id is not None and direction is not None:
+            new_order = policy.moved(order, item_id, direction)
+        else:
+            new_order = None
+        if new_order is None:
+            raise Invalid(N_("The agenda changed meanwhile; reload and try again.") if proposed is not None else None)
+        if new_order != order:
+            await _number(access.meeting["id"], new_order)
+            await live.bump_version(access.meeting["id"])
+
+
+# The team's standing items.
+
+
+async def template_items(team_id: int) -> list[dict]:
+    return await TemplateItem.select().where(TemplateItem.team == team_id).order_by(TemplateItem.position)
+
+
+async def add_standing_items(team_id: int, meeting_ids: list[int]) -> None:
+    """Inside writing(): the team's standing items onto new meetings."""
+    template = await template_items(team_id)
+    rows = [item_row(meeting_id, position, t["kind"], t["title"], t["planned_minutes"])
+            for meeting_id in meeting_ids for position, t in enumerate(template)]
+    if rows:
+        await AgendaItem.insert(*rows)
+
+
+async def apply_template(access: MeetingAccess) -> int:
+    """Adds the team's standing items that the agenda does not have yet; returns how many."""
+    async with writing():
+        await lock_row(Meeting, access.meeting["id"])
+        existing = await AgendaItem.select(AgendaItem.title, AgendaItem.kind).where(
+            AgendaItem.meeting == access.meeting["id"]
+        )
+        have = {(row["kind"], row["title"]) for row in existing}
+        missing = [t for t in await template_items(access.team["id"]) if (t["kind"], t["title"]) not in have]
+        if missing:
+            await AgendaItem.insert(*[
+                item_row(access.meeting["id"], len(existing) + n, t["kind"], t["title"], t["planned_minutes"])
+                for n, t in enumerate(missing)
+            ])
+            await live.bump_version(access.meeting["id"])
+    return len(missing)
+
+
+async def add_template_item(access: TeamAccess, form: dict[str, str]) -> dict[str, str]:
+    data, problems = policy.validate_item(form, set())
+    if data is None:
+        return problems
+    async with writing():
+        await lock_row(Team, access.team["id"])
+        count = await TemplateItem.count().where(TemplateItem.team == access.team["id"])
+        await TemplateItem.insert(TemplateItem(
+            team=access.team["id"], position=count, kind=data.kind,
+            title=policy.stored_item_title(data.kind, data.title), planned_minutes=data.planned_minutes,
+        ))
+    return {}
+
+
+async def delete_template_item(access: TeamAccess, item_id: int) -> None:
+    team_id = access.team["id"]
+    async with writing():
+        await lock_row(Team, team_id)
+        await TemplateItem.delete().where((TemplateItem.id == item_id) & (TemplateItem.team == team_id))
+        for position, row in enumerate(await template_items(team_id)):
+            await TemplateItem.update({TemplateItem.position: position}).where(TemplateItem.id == row["id"])
+
+
+# Publishing and carry-over.
+
+
+async def set_published(access: MeetingAccess, published: bool) -> None:
+    async with writing():
+        await Meeting.update({
+            Meeting.agenda_published_at: clock.now() if published else None, Meeting.version: Meeting.version + 1,
+        }).where(Meeting.id == access.meeting["id"])
+        await live.bump_version(access.meeting["id"])
+
+
+async def carry_over_candidates(access: MeetingAccess) -> list[dict]:
+    """Items left unfinished at the team's last ended meeting, not yet carried onto this one."""
+    meeting = access.meeting
+    async with reading():
+        last = await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(
+            (Meeting.team == access.team["id"]) & (Meeting.live_status == "ended")
+            & (Meeting.starts_at < meeting["starts_at"]) & (Meeting.id != meeting["id"])
+        ).order_by(Meeting.starts_at, ascending=False).first()
+        if last is None:
+            return []
+        unfinished = await AgendaItem.select(*ITEM_COLUMNS).where(
+            (AgendaItem.meeting == last["id"]) & AgendaItem.status.is_in(["pending", "current"])
+            & AgendaItem.kind.not_in(["standing", "action_item_review"])
+            & AgendaItem.id.not_in(AgendaItem.select(AgendaItem.carried_from).where(
+                (AgendaItem.meeting == meeting["id"]) & AgendaItem.carried_from.is_not_null()))
+        ).order_by(AgendaItem.position)
+        template = await TemplateItem.select(TemplateItem.kind, TemplateItem.title).where(
+            TemplateItem.team == access.team["id"]) if unfinished else []
+    standing = {(row["kind"], row["title"]) for row in template}  # every meeting gets those anyway
+    for item in unfinished:
+        item["from_meeting"] = last
+    return [item for item in unfinished if (item["kind"], item["title"]) not in standing]
+
+
+async def carry_over(access: MeetingAccess, item_id: int) -> None:
+    """Copies an unfinished item onto this agenda, once (two clicks at once carry it once)."""
+    async with writing():
+        await lock_row(Meeting, access.meeting["id"])
+        item = {item["id"]: item for item in await carry_over_candidates(access)}.get(item_id)
+        if item is None:
+            raise NotFound()
+        count = await AgendaItem.count().where(AgendaItem.meeting == access.meeting["id"])
+        await AgendaItem.insert(item_row(
+            access.meeting["id"], count, item["kind"], item["title"], item["planned_minutes"],
+            presenter=item["presenter"], presenter_notes=item["presenter_notes"], carried_from=item["id"],
+        ))
+        await AgendaItem.update({AgendaItem.status: "carried"}).where(AgendaItem.id == item_id)
+        await live.bump_version(access.meeting["id"])

@@ -1,0 +1,55 @@
+"""What the meeting pages show, each gathered by one call: the meeting page (the agenda, and the
+chair's editing aids), the live view, and what a watching page's poll needs."""
+
+from __future__ import annotations
+
+from server.actions import service as actions
+from server.db import reading
+from server.meetings import agenda, live, minutes, policy, scheduling
+from server.meetings.access import MeetingAccess
+from server.teams import membership
+
+
+async def meeting_page(access: MeetingAccess, *, editing_aids: bool = True) -> dict:
+    """The meeting page: facts, the live panel, the agenda (when the viewer may see it) and, for
+    the people who run it, the roster, carry-over candidates and invited guests."""
+    meeting, now = access.meeting, access.viewer.at
+    async with reading():
+        context = {
+            "m_": meeting, "team": access.team, "access": access, "zone": access.team["time_zone"], "now": now,
+            "agenda": await agenda.agenda(access) if access.can_see_agenda else None,
+            "series": await scheduling.get_series(meeting["series"]),
+            "minutes": await minutes.get_minutes(meeting["id"]),
+            "watch": policy.is_watched(meeting["live_status"], meeting["status"], meeting["starts_at"], now),
+        }
+        if access.can_run and editing_aids:
+            context.update({
+                "people": await membership.seated(access.team, access.today),
+                "carry": await agenda.carry_over_candidates(access) if access.editing else [],
+                "invited": await scheduling.invitations(meeting["id"]),
+            })
+    record = context["minutes"]
+    context["minutes_visible"] = record is not None and access.can_see_minutes(record["status"])
+    return context
+
+
+def current_item(agenda_view: agenda.Agenda | None, meeting: dict) -> dict | None:
+    if agenda_view is None:
+        return None
+    return next((item for item in agenda_view.items if item["id"] == meeting["current_item_id"]), None)
+
+
+async def live_page(access: MeetingAccess) -> dict:
+    """The chair's live view: the current item, the agenda, attendance and quorum, and who may
+    own a new action item."""
+    async with reading():
+        agenda_view = await agenda.agenda(access) if access.can_see_agenda else None
+        context = {
+            "m_": access.meeting, "team": access.team, "access": access, "agenda": agenda_view,
+            "current": current_item(agenda_view, access.meeting), "zone": access.team["time_zone"],
+            "now": access.viewer.at, "attendance": await live.attendance(access) if access.can_run else None,
+        }
+        if access.can_run:
+            _, people, agencies = await actions.owner_choices(access.team, access.today)
+            context.update({"owners": people, "agencies": agencies})
+    return context

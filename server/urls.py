@@ -1,0 +1,74 @@
+"""Every internal link, redirect and absolute URL, built from the name of its route.
+
+`create_app()` registers the app's routes here once; templates call `url(...)` as a global,
+controllers and services import it. `absolute(...)` follows CONVENE_BASE_URL (emails and
+calendars need links that work outside the browser).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlencode
+
+from server.config import settings
+
+_PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
+_routes: dict[str, tuple[str, frozenset[str]]] = {}  # name → (format string, path parameters)
+
+
+class UnknownRoute(LookupError):
+    pass
+
+
+def register(app) -> None:
+    """Learns every named route of a Litestar app (a name is unique; a second app replaces)."""
+    found: dict[str, tuple[str, frozenset[str]]] = {}
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            name = handler.name
+            if not name:
+                continue
+            template = _PARAMETER.sub(r"{\1}", route.path)
+            entry = (template, frozenset(_PARAMETER.findall(route.path)))
+            if name in found and found[name][0] != template:
+                raise ValueError(f"route name {name!r} is used for {found[name][0]} and {template}")
+            found[name] = entry
+    _routes.clear()
+    _routes.update(found)
+
+
+def _learn_routes() -> None:
+    """Outside a running app (a command, a unit test) the routes are learned on first use."""
+    from server.app import create_app
+
+    register(create_app())
+
+
+def url(name: str, /, *, _fragment: str = "", **parameters: object) -> str:
+    """The path of the route `name`; parameters its path does not name go into the query string
+    (None values are left out)."""
+    if not _routes:
+        _learn_routes()
+    try:
+        template, path_parameters = _routes[name]
+    except KeyError:
+        raise UnknownRoute(name) from None
+    missing = path_parameters - parameters.keys()
+    if missing:
+        raise UnknownRoute(f"{name} needs {sorted(missing)}")
+    path = template.format(**{key: quote(str(parameters[key]), safe="/") for key in path_parameters})
+    query = {key: value for key, value in parameters.items() if key not in path_parameters and value is not None}
+    if query:
+        path += "?" + urlencode(query, safe="/", quote_via=quote)
+    return path + (f"#{_fragment}" if _fragment else "")
+
+
+def absolute(name: str, /, **parameters: object) -> str:
+    """The same link as `url`, with the site's address in front."""
+    return settings.base_url + url(name, **parameters)
+
+
+def known(name: str) -> bool:
+    if not _routes:
+        _learn_routes()
+    return name in _routes
