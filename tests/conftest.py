@@ -313,3 +313,28 @@ def count_queries(monkeypatch):
     monkeypatch.setattr(engine_class, "run_querystring", counted_querystring)
     monkeypatch.setattr(engine_class, "run_ddl", counted_ddl)
     return counter
+
+
+@pytest.fixture
+def count_connections(monkeypatch):
+    """Counts database connections opened (instrumentation at the driver's edge): a transaction's
+    connection, and the one Piccolo opens for a query outside any transaction."""
+    from piccolo.engine.postgres import PostgresTransaction
+    from piccolo.engine.sqlite import SQLiteTransaction
+
+    opened: list[str] = []
+    engine_class = type(db.engine())
+    transaction_class = SQLiteTransaction if db.is_sqlite() else PostgresTransaction
+    in_transaction, outside = transaction_class.get_connection, engine_class._run_in_new_connection
+
+    async def transaction_connection(self, *args, **kwargs):
+        opened.append("transaction")
+        return await in_transaction(self, *args, **kwargs)
+
+    async def query_connection(self, *args, **kwargs):
+        opened.append("query")
+        return await outside(self, *args, **kwargs)
+
+    monkeypatch.setattr(transaction_class, "get_connection", transaction_connection)
+    monkeypatch.setattr(engine_class, "_run_in_new_connection", query_connection)
+    return opened

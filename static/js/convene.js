@@ -65,11 +65,15 @@
     if (first) first.focus();
   }
 
-  // The live clock: time spent on the current item against its planned minutes.
+  // The live clock: time spent on the current item against its planned minutes. The server says
+  // how long the item had run when it rendered the page; the page counts on from when it got it
+  // (never from the device's own clock, which may be off).
   function tickClocks() {
-    document.querySelectorAll("[data-clock-start]").forEach(function (clock) {
-      if (!clock.dataset.clockStart) return;
-      var elapsed = Math.max(0, Math.floor((Date.now() - Date.parse(clock.dataset.clockStart)) / 1000));
+    document.querySelectorAll("[data-clock-elapsed]").forEach(function (clock) {
+      if (clock.dataset.clockElapsed === "") return;
+      if (!clock.dataset.seenAt) clock.dataset.seenAt = String(performance.now());
+      var since = (performance.now() - parseFloat(clock.dataset.seenAt)) / 1000;
+      var elapsed = Math.max(0, Math.floor(parseInt(clock.dataset.clockElapsed, 10) + since));
       var planned = parseInt(clock.dataset.plannedSeconds, 10) || 0;
       var minutes = Math.floor(elapsed / 60), seconds = elapsed % 60;
       clock.querySelector(".clock-elapsed").textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;

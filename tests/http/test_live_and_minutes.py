@@ -177,3 +177,22 @@ async def test_agenda_items_move_by_keyboard_buttons_and_by_a_dragged_order(clie
     assert titles == ["D", "A", "B", "C"]
     bad = await post_form(client, f"/meetings/{meeting_id}/items/order", {"order": f"{ids[0]},{ids[0]}"}, token)
     assert bad.status_code == 422
+
+
+async def test_running_the_meeting_leaves_its_calendar_identity_alone(client, demo):
+    """Calendars will build on updated_at and SEQUENCE: "next item" must not look like a change."""
+    token = await log_in(client, CHAIR)
+    meeting_id = await meeting_with_items(client, token, demo)
+    calendar = (Meeting.updated_at, Meeting.sequence, Meeting.uid, Meeting.starts_at, Meeting.version)
+    before = await Meeting.select(*calendar).where(Meeting.id == meeting_id).first()
+    await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+    await post_form(client, f"/meetings/{meeting_id}/live/next", {}, token)
+    current = (await Meeting.select(Meeting.current_item_id).where(Meeting.id == meeting_id).first())["current_item_id"]
+    await post_form(client, f"/meetings/{meeting_id}/items/{current}/notes", {"notes": "Noted."}, token)
+    await post_form(client, f"/meetings/{meeting_id}/attendance",
+                    {"person_id": demo.people[CHAIR], "status": "present"}, token)
+    await post_form(client, f"/meetings/{meeting_id}/items", {"title": "Late item", "kind": "discussion",
+                                                              "planned_minutes": "5"}, token)
+    after = await Meeting.select(*calendar, Meeting.live_version).where(Meeting.id == meeting_id).first()
+    assert after["live_version"] > 0
+    assert {key: after[key] for key in before} == before
