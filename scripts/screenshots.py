@@ -144,7 +144,8 @@ class Shooter:
         page.wait_for_load_state("networkidle")
         page.mouse.move(0, 0)  # no hover state left over from the last click
         path = self.out / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # caret="initial": hiding the text caret injects a style, which the page's CSP refuses.
+        page.screenshot(path=str(path), full_page=True, caret="initial")
         self.taken.append(path)
         print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
         overflow = page.evaluate(OVERFLOW_JS)
@@ -315,6 +316,7 @@ def shoot_meeting(browser, base_url: str, language: str, locale: str, prefix: st
     expect(member.locator("#live-actions")).to_contain_text(words["action"])
     shooter.shot(member, f"{prefix}-meeting-live-member")
 
+    chair.once("dialog", lambda dialog: dialog.accept())  # "End the meeting now?"
     with chair.expect_navigation(url="**/minutes"):
         chair.locator(f"form[action='{meeting}/live/end'] button").click()
     shooter.shot(chair, f"{prefix}-minutes")
@@ -352,16 +354,17 @@ def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> N
         page.locator("#current-members .seat-actions a").first.click()
         page.locator("li.seat.editing").wait_for()
         shooter.shot(page, f"{prefix}-roster-changing-a-seat")
-        # The add-member form sent back with a problem: a person id that no longer exists,
-        # as a form left open while the person was removed would send it.
+        # The person search of the add-member form, then the form sent back with a problem
+        # (a person found, but no agency chosen).
         page.goto(f"/teams/{collaborative}/roster")
         form = page.locator("#add-member-form")
-        form.locator("#person_id").evaluate(
-            "select => select.add(new Option('Someone removed meanwhile', '999999', true, true))"
-        )
-        form.locator("#agency_id").select_option(index=1)
+        form.locator("#person_q").fill("Derek")
+        form.locator("#people-found input[type=radio]").first.wait_for()
+        shooter.shot(page, f"{prefix}-roster-person-search")
+        form.locator("#people-found input[type=radio]").first.check()
         form.locator("#role").select_option("member")
-        form.locator("button[type=submit]").click()
+        form.locator("#agency_id").evaluate("select => select.removeAttribute('required')")
+        form.locator(".form-actions button[type=submit]").click()
         page.locator("#add-member-form .error-summary").wait_for()
         shooter.shot(page, f"{prefix}-roster-add-with-problem")
         context.close()

@@ -10,7 +10,9 @@ connection, and then reads on in a fresh snapshot.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -19,15 +21,76 @@ from pathlib import Path
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
 _mode: ContextVar[str | None] = ContextVar("convene_transaction_mode", default=None)
 
 
+class _Statement:
+    """One statement on an _InlineConnection: awaited, or used as `async with ... as cursor`."""
+
+    def __init__(self, connection: _InlineConnection, sql: str, parameters) -> None:
+        self.connection, self.sql, self.parameters = connection, sql, parameters
+
+    async def _run(self) -> sqlite3.Cursor:
+        return await self.connection.run(self.sql, self.parameters)
+
+    def __await__(self):
+        return self._run().__await__()
+
+    async def __aenter__(self) -> _InlineCursor:
+        return _InlineCursor(await self._run())
+
+    async def __aexit__(self, *exception) -> None:
+        return None
+
+
+class _InlineCursor:
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self.cursor = cursor
+
+    async def fetchall(self) -> list:
+        return self.cursor.fetchall()
+
+
+class _InlineConnection:
+    """A SQLite connection used from the event loop's own thread. A read of a local file takes
+    microseconds; aiosqlite's hop to a thread of its own per statement (and a new thread per
+    connection) cost far more, on every query of every page. Only what may wait for another
+    writer (BEGIN IMMEDIATE, and a write's COMMIT with its fsync) goes to a worker thread."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self.writing = False
+
+    def execute(self, sql: str, parameters=()) -> _Statement:
+        return _Statement(self, sql, parameters)
+
+    async def run(self, sql: str, parameters) -> sqlite3.Cursor:
+        if sql.startswith("BEGIN IMMEDIATE"):
+            self.writing = True
+            return await asyncio.to_thread(self.connection.execute, sql, parameters)
+        if sql in ("COMMIT", "ROLLBACK") and self.writing:
+            self.writing = False
+            return await asyncio.to_thread(self.connection.execute, sql, parameters)
+        return self.connection.execute(sql, parameters)
+
+    async def close(self) -> None:
+        self.connection.close()
+
+
+class _InlineReadTransaction(SQLiteTransaction):
+    __slots__ = ()
+
+    async def get_connection(self):
+        return self.engine.inline_connection()
+
+
 class ConveneSQLiteEngine(SQLiteEngine):
-    """Piccolo's SQLite engine without its PRAGMA before every statement of a transaction:
-    foreign_keys is set once when the connection opens (it cannot change inside a transaction)."""
+    """Piccolo's SQLite engine without its PRAGMA before every statement of a transaction
+    (foreign_keys is set once when the connection opens; it cannot change inside a transaction),
+    and with reads on connections used from the event loop's thread (see _InlineConnection)."""
 
     __slots__ = ()
 
@@ -36,8 +99,14 @@ class ConveneSQLiteEngine(SQLiteEngine):
         async with connection.execute(query, args or []) as cursor:
             return await cursor.fetchall()
 
+    def inline_connection(self) -> _InlineConnection:
+        connection = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
+        connection.row_factory = dict_factory
+        connection.execute("PRAGMA foreign_keys = 1")
+        return _InlineConnection(connection)
+
     def read_transaction(self) -> SQLiteTransaction:
-        return self.transaction(transaction_type=TransactionType.deferred)
+        return _InlineReadTransaction(engine=self, transaction_type=TransactionType.deferred)
 
     def write_transaction(self) -> SQLiteTransaction:
         return self.transaction(transaction_type=TransactionType.immediate)

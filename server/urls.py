@@ -37,6 +37,10 @@ def register(app) -> None:
     _routes.update(found)
 
 
+def _segment(value: object) -> str:
+    return str(value) if isinstance(value, int) else quote(str(value), safe="/")
+
+
 def _learn_routes() -> None:
     """Outside a running app (a command, a unit test) the routes are learned on first use."""
     from server.app import create_app
@@ -56,7 +60,7 @@ def url(name: str, /, *, _fragment: str = "", **parameters: object) -> str:
     missing = path_parameters - parameters.keys()
     if missing:
         raise UnknownRoute(f"{name} needs {sorted(missing)}")
-    path = template.format(**{key: quote(str(parameters[key]), safe="/") for key in path_parameters})
+    path = template.format(**{key: _segment(parameters[key]) for key in path_parameters})
     query = {key: value for key, value in parameters.items() if key not in path_parameters and value is not None}
     if query:
         path += "?" + urlencode(query, safe="/", quote_via=quote)

@@ -191,7 +191,7 @@ async def my_actions(viewer: Viewer, scope: str, status: str, team_id: int | Non
     for item in items:  # "today" is the team's today
         item["overdue"] = policy.is_overdue(item["due_on"], item["status"],
                                             clock.day_in(viewer.at, item["team.time_zone"]))
-    return {"items": items, "teams": teams, "capped": len(items) == MAX_LISTED}
+    return {"items": items, "teams": teams, "capped": len(items) == MAX_LISTED, "limit": MAX_LISTED}
 
 
 async def team_actions(access: TeamAccess, status: str) -> dict:
@@ -199,4 +199,4 @@ async def team_actions(access: TeamAccess, status: str) -> dict:
     items = await query.order_by(ActionItem.due_on).order_by(ActionItem.id).limit(MAX_LISTED)
     for item in items:
         item["overdue"] = policy.is_overdue(item["due_on"], item["status"], access.today)
-    return {"items": items, "capped": len(items) == MAX_LISTED}
+    return {"items": items, "capped": len(items) == MAX_LISTED, "limit": MAX_LISTED}

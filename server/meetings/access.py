@@ -24,6 +24,7 @@ FIELDS = (
     "live_started_at", "live_ended_at", "current_item_id", "live_version", "version",
 )
 INVITED = "EXISTS (SELECT 1 FROM invitation i WHERE i.meeting = o.id AND i.person = {}) AS invited"
+MINUTES_STATUS = "(SELECT mi.status FROM minutes mi WHERE mi.meeting = o.id) AS minutes_status"
 AGENDA_CLOSED = N_("The meeting has ended, so its agenda is closed. Corrections go into the minutes.")
 
 
@@ -34,6 +35,7 @@ class MeetingAccess:
     team: dict
     standing: Standing
     invited: bool
+    minutes_status: str | None = None  # None: no minutes yet
 
     @property
     def roles(self) -> frozenset[str]:
@@ -75,20 +77,22 @@ class MeetingAccess:
     def today(self) -> date:
         return clock.day_in(self.viewer.at, self.team["time_zone"])
 
-    def can_see_minutes(self, status: str) -> bool:
-        return policy.can_see_minutes(self.viewer, self.standing, status)
+    def can_see_minutes(self, status: str | None = None) -> bool:
+        """The minutes in `status` (by default, this meeting's own, if it has any)."""
+        status = status or self.minutes_status
+        return status is not None and policy.can_see_minutes(self.viewer, self.standing, status)
 
 
 async def meeting_access(viewer: Viewer, meeting_id: int, *, run: bool = False, agenda: bool = False) -> MeetingAccess:
     """The meeting and the viewer's standing. NotFound unless the viewer may know the meeting;
     with `run`, Forbidden unless they run it; with `agenda`, Closed once its agenda is closed."""
     found = await membership.with_standing(Meeting, meeting_id, viewer.id, viewer.at, FIELDS,
-                                           extra=(INVITED,), extra_args=(viewer.id,))
+                                           extra=(INVITED, MINUTES_STATUS), extra_args=(viewer.id,))
     if found is None:
         raise NotFound()
     meeting, team, standing, extras = found
     meeting["detached"] = bool(meeting["detached"])
-    access = MeetingAccess(viewer, meeting, team, standing, bool(extras["invited"]))
+    access = MeetingAccess(viewer, meeting, team, standing, bool(extras["invited"]), extras["minutes_status"])
     if not policy.can_see_meeting(viewer, standing, access.invited):
         raise NotFound()
     if run and not access.can_run:

@@ -5,6 +5,7 @@ pages refresh); none touches the meeting's calendar identity (see scheduling.py)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from server import clock
 from server.actions.tables import ActionItem
@@ -58,18 +59,8 @@ async def agenda(access: MeetingAccess) -> Agenda:
         decisions = await Decision.select(Decision.id, Decision.agenda_item, Decision.text).where(
             Decision.agenda_item.is_in(ids)
         ).order_by(Decision.id)
-        actions = [] if not access.is_member else await ActionItem.select(
-            ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.source_item,
-            ActionItem.owner.name, ActionItem.owner_agency.name, ActionItem.owner_agency.short_name,
-        ).where(ActionItem.source_meeting == meeting["id"]).order_by(ActionItem.id)
-        needs_review = any(item["kind"] == "action_item_review" for item in items)
-        reviewed = (ActionItem.team == access.team["id"]) & ActionItem.status.is_in(["open", "in_progress", "blocked"])
-        if not access.agenda_open:  # a past meeting reviewed what existed then, not what came later
-            reviewed &= ActionItem.created_at < (meeting["live_ended_at"] or meeting["ends_at"])
-        open_actions = await ActionItem.select(
-            ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.owner.name,
-            ActionItem.owner_agency.short_name, ActionItem.owner_agency.name,
-        ).where(reviewed).order_by(ActionItem.due_on) if needs_review and access.is_member else []
+        needs_review = access.is_member and any(item["kind"] == "action_item_review" for item in items)
+        actions, open_actions = await _action_items(access, needs_review) if access.is_member else ([], [])
     starts = policy.running_starts(meeting["starts_at"], [i["planned_minutes"] for i in items])
     by_item: dict[int, list[dict]] = {}
     for decision in decisions:
@@ -88,6 +79,31 @@ async def agenda(access: MeetingAccess) -> Agenda:
         items=items, actions=actions, open_actions=open_actions, total_minutes=total,
         overruns=total > int((meeting["ends_at"] - meeting["starts_at"]).total_seconds() // 60),
     )
+
+
+OPEN = ("open", "in_progress", "blocked")
+
+
+async def _action_items(access: MeetingAccess, needs_review: bool) -> tuple[list[dict], list[dict]]:
+    """In one query: the action items this meeting created and, for an action-item review,
+    the team's open ones (a meeting already held reviewed what existed then)."""
+    meeting = access.meeting
+    from_meeting = ActionItem.source_meeting == meeting["id"]
+    reviewed = (ActionItem.team == access.team["id"]) & ActionItem.status.is_in(list(OPEN))
+    if not access.agenda_open:
+        reviewed &= ActionItem.created_at < (meeting["live_ended_at"] or meeting["ends_at"])
+    rows = await ActionItem.select(
+        ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.source_item,
+        ActionItem.source_meeting, ActionItem.team, ActionItem.created_at, ActionItem.owner.name,
+        ActionItem.owner_agency.name, ActionItem.owner_agency.short_name,
+    ).where(from_meeting | reviewed if needs_review else from_meeting).order_by(ActionItem.id)
+    created = [row for row in rows if row["source_meeting"] == meeting["id"]]
+    if not needs_review:
+        return created, []
+    cutoff = None if access.agenda_open else (meeting["live_ended_at"] or meeting["ends_at"])
+    open_ones = [row for row in rows if row["team"] == access.team["id"] and row["status"] in OPEN
+                 and (cutoff is None or row["created_at"] < cutoff)]
+    return created, sorted(open_ones, key=lambda row: (row["due_on"] is None, row["due_on"] or date.min, row["id"]))
 
 
 async def _presenter_ids(access: MeetingAccess) -> set[int]:
@@ -261,15 +277,15 @@ async def set_published(access: MeetingAccess, published: bool) -> None:
 async def carry_over_candidates(access: MeetingAccess) -> list[dict]:
     """Items left unfinished at the team's last ended meeting, not yet carried onto this one."""
     meeting = access.meeting
+    last_ended = Meeting.select(Meeting.id).where(
+        (Meeting.team == access.team["id"]) & (Meeting.live_status == "ended")
+        & (Meeting.starts_at < meeting["starts_at"]) & (Meeting.id != meeting["id"])
+    ).order_by(Meeting.starts_at, ascending=False).limit(1)
     async with reading():
-        last = await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(
-            (Meeting.team == access.team["id"]) & (Meeting.live_status == "ended")
-            & (Meeting.starts_at < meeting["starts_at"]) & (Meeting.id != meeting["id"])
-        ).order_by(Meeting.starts_at, ascending=False).first()
-        if last is None:
-            return []
-        unfinished = await AgendaItem.select(*ITEM_COLUMNS).where(
-            (AgendaItem.meeting == last["id"]) & AgendaItem.status.is_in(["pending", "current"])
+        unfinished = await AgendaItem.select(
+            *ITEM_COLUMNS, AgendaItem.meeting.id, AgendaItem.meeting.title, AgendaItem.meeting.starts_at,
+        ).where(
+            AgendaItem.meeting.is_in(last_ended) & AgendaItem.status.is_in(["pending", "current"])
             & AgendaItem.kind.not_in(["standing", "action_item_review"])
             & AgendaItem.id.not_in(AgendaItem.select(AgendaItem.carried_from).where(
                 (AgendaItem.meeting == meeting["id"]) & AgendaItem.carried_from.is_not_null()))
@@ -278,7 +294,8 @@ async def carry_over_candidates(access: MeetingAccess) -> list[dict]:
             TemplateItem.team == access.team["id"]) if unfinished else []
     standing = {(row["kind"], row["title"]) for row in template}  # every meeting gets those anyway
     for item in unfinished:
-        item["from_meeting"] = last
+        item["from_meeting"] = {"id": item["meeting.id"], "title": item["meeting.title"],
+                                "starts_at": item["meeting.starts_at"]}
     return [item for item in unfinished if (item["kind"], item["title"]) not in standing]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from server.actions import service as actions
 from server.db import reading
-from server.meetings import agenda, live, minutes, policy, scheduling
+from server.meetings import agenda, live, policy, scheduling
 from server.meetings.access import MeetingAccess
 from server.teams import membership
 
@@ -19,7 +19,6 @@ async def meeting_page(access: MeetingAccess, *, editing_aids: bool = True) -> d
             "m_": meeting, "team": access.team, "access": access, "zone": access.team["time_zone"], "now": now,
             "agenda": await agenda.agenda(access) if access.can_see_agenda else None,
             "series": await scheduling.get_series(meeting["series"]),
-            "minutes": await minutes.get_minutes(meeting["id"]),
             "watch": policy.is_watched(meeting["live_status"], meeting["status"], meeting["starts_at"], now),
         }
         if access.can_run and editing_aids:
@@ -28,8 +27,7 @@ async def meeting_page(access: MeetingAccess, *, editing_aids: bool = True) -> d
                 "carry": await agenda.carry_over_candidates(access) if access.editing else [],
                 "invited": await scheduling.invitations(meeting["id"]),
             })
-    record = context["minutes"]
-    context["minutes_visible"] = record is not None and access.can_see_minutes(record["status"])
+    context["minutes_visible"] = access.can_see_minutes()
     return context
 
 

@@ -8,7 +8,6 @@ from litestar.params import FromQuery
 from server import urls
 from server.accounts.service import create_password_link
 from server.errors import Invalid, NotFound
-from server.i18n import N_
 from server.people import policy, service
 from server.web.forms import RowId, form_data, without_nul
 from server.web.guards import admin_required
@@ -41,18 +40,13 @@ class PeopleController(Controller):
     @post("/", status_code=200, name="person.create")
     async def create_person(self, request: Request) -> Response:
         form = await form_data(request)
-        agencies = await service.agency_choices()
-        data, errors = policy.validate_person(form, {a["id"] for a in agencies})
-        if data is not None:
-            try:
-                person_id, token = await service.create_person(data)
-            except service.EmailTaken:
-                errors = {"email": N_("Someone already has this email address.")}
-            else:
-                return render(request, "people/created.html",
-                              {"person_id": person_id, "name": data.name, "link": set_password_url(token)})
+        person_id, token, errors = await service.create_from_form(form)
+        if person_id is not None:
+            return render(request, "people/created.html",
+                          {"person_id": person_id, "name": " ".join(form.get("name", "").split()),
+                           "link": set_password_url(token)})
         return render(request, "people/form.html",
-                      {"person": None, "values": form, "errors": errors, "agencies": agencies},
+                      {"person": None, "values": form, "errors": errors, "agencies": await service.agency_choices()},
                       block="form", status_code=422)
 
     async def _person(self, request: Request, person_id: int) -> dict:
@@ -77,20 +71,11 @@ class PeopleController(Controller):
     async def update_person(self, request: Request, person_id: RowId) -> Response:
         person = await self._person(request, person_id)
         form = await form_data(request)
-        agencies = await service.agency_choices()
-        data, errors = policy.validate_person(form, {a["id"] for a in agencies})
-        problem = policy.own_admin_rights_problem(request.user, person_id, data) if data else None
-        if problem:
-            data, errors = None, {"is_site_admin": problem}
-        if data is not None:
-            try:
-                await service.update_person(person_id, data, request.user.at)
-            except service.EmailTaken:
-                errors = {"email": N_("Someone already has this email address.")}
-            else:
-                return redirect(request, urls.url("person", person_id=person_id), flash="person_saved")
+        errors = await service.update_from_form(request.user, person_id, form)
+        if not errors:
+            return redirect(request, urls.url("person", person_id=person_id), flash="person_saved")
         return render(request, "people/form.html",
-                      {"person": person, "values": form, "errors": errors, "agencies": agencies},
+                      {"person": person, "values": form, "errors": errors, "agencies": await service.agency_choices()},
                       block="form", status_code=422)
 
     @post("/{person_id:int}/deactivate", status_code=200, name="person.deactivate")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from server import clock
+from server.accounts.policy import Viewer
 from server.accounts.service import create_password_link
 from server.accounts.tables import Affiliation, LoginSession, PasswordToken, Person
 from server.agencies.tables import Agency
 from server.db import contains, lock_key, reading, writing
-from server.people.policy import PersonInput
+from server.i18n import N_
+from server.people.policy import PersonInput, own_admin_rights_problem, validate_person
 from server.teams import membership
 from server.teams.tables import Membership
 
@@ -77,6 +79,44 @@ async def get_person(person_id: int, at: datetime) -> dict | None:
 
 class EmailTaken(Exception):
     pass
+
+
+EMAIL_TAKEN = N_("Someone already has this email address.")
+
+
+async def _validated(form: dict[str, str]) -> tuple[PersonInput | None, dict[str, str]]:
+    """Inside writing(): the form checked against the agencies active at the time of the write."""
+    agencies = await Agency.select(Agency.id).where(Agency.active == True)  # noqa: E712
+    return validate_person(form, {a["id"] for a in agencies})
+
+
+async def create_from_form(form: dict[str, str]) -> tuple[int | None, str, dict[str, str]]:
+    """A new person from the admin's form: (id, set-password token, {}) or (None, "", field messages)."""
+    async with writing():
+        data, problems = await _validated(form)
+        if data is None:
+            return None, "", problems
+        try:
+            person_id, token = await create_person(data)
+        except EmailTaken:
+            return None, "", {"email": EMAIL_TAKEN}
+    return person_id, token, {}
+
+
+async def update_from_form(viewer: Viewer, person_id: int, form: dict[str, str]) -> dict[str, str]:
+    """Field messages, or {} once saved. An admin cannot take away their own admin rights."""
+    async with writing():
+        data, problems = await _validated(form)
+        if data is None:
+            return problems
+        problem = own_admin_rights_problem(viewer, person_id, data)
+        if problem:
+            return {"is_site_admin": problem}
+        try:
+            await update_person(person_id, data, viewer.at)
+        except EmailTaken:
+            return {"email": EMAIL_TAKEN}
+    return {}
 
 
 async def create_person(data: PersonInput) -> tuple[int, str]:

@@ -7,6 +7,7 @@ from litestar.params import FromQuery
 
 from server import urls
 from server.errors import NotFound
+from server.forms import parse_id
 from server.i18n import N_
 from server.meetings import policy as meetings_policy
 from server.meetings import scheduling
@@ -94,8 +95,8 @@ class RosterController(Controller):
         values = values or {"started_on": found.today.isoformat()}
         choices = found_people = None
         if can_manage:
-            chosen = [person_id for person_id in (values.get("person_id"),) if str(person_id or "").isdigit()]
-            choices = await service.seat_choices(found.team["id"], found.today, [int(p) for p in chosen])
+            chosen = parse_id(values.get("person_id"))
+            choices = await service.seat_choices(found.team["id"], found.today, [chosen] if chosen else [])
             found_people = await service.find_people(found.team["id"], found.today, person_search)
         return render(request, "teams/roster.html", {
             "team": found.team, "roster": await service.roster(found.team, found.today),

@@ -17,6 +17,7 @@ from litestar.enums import MediaType
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup
 
 from server import clock, i18n, urls
 from server.config import ROOT, settings
@@ -25,26 +26,38 @@ from server.web.flash import FLASH_MESSAGES
 HTMX_FILE = "js/htmx-2.0.11.min.js"
 
 
+def template_gettext(message: str, **variables: object) -> Markup:
+    """`_()` in templates. Translations are trusted text; the values put into them are escaped.
+    (A plain function: Jinja's own i18n callables take the template context, and inside a loop
+    each call derives a new context, which made translated labels the slowest part of a page.)"""
+    text = Markup(i18n.gettext(message))
+    return text % variables if variables else text
+
+
+def template_ngettext(singular: str, plural: str, n: int, **variables: object) -> Markup:
+    text = Markup(i18n.translations(i18n.current_language.get()).ngettext(singular, plural, n))
+    return text % {"num": n, **variables}
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(ROOT / "templates"),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=settings.env != "production",
     )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=i18n.gettext, ngettext=lambda s, p, n: i18n.translations(i18n.current_language.get()).ngettext(s, p, n),
-        newstyle=True,
-    )
     env.globals.update(
+        _=template_gettext,
+        gettext=template_gettext,
+        ngettext=template_ngettext,
         LANGUAGES=i18n.LANGUAGES,
         HTMX_FILE=HTMX_FILE,
         FLASH_MESSAGES=FLASH_MESSAGES,
         url=urls.url,
         labelled=lambda mapping: [(code, i18n.gettext(label)) for code, label in mapping.items()],
+        translated=lambda mapping: {code: i18n.gettext(label) for code, label in mapping.items()},
         options=lambda rows, label="name": [(row["id"], row[label]) for row in rows],
     )
     env.filters.update(

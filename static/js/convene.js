@@ -40,6 +40,16 @@
     });
   }
 
+  // A button that asks first (data-confirm): for buttons that share one form, where a form's
+  // hx-confirm would ask the same question for every button.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-confirm]") : null;
+    if (button && !window.confirm(button.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
   // The Up/Down buttons replace the whole agenda, which would leave keyboard focus nowhere:
   // put it back on the moved item's button (on its other button once the item reaches an end).
   var moved = null;

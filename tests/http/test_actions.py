@@ -8,7 +8,6 @@ from server import clock
 from server.actions.tables import ActionItem, ActionUpdate
 from tests.conftest import CHAIR, FAMILY, SCHOOL, TREATMENT, log_in, make_client, post_form
 from tests.http.test_concurrency import logged_in_client
-from tests.live import running_server
 from tests.meetings_helpers import days_from_today
 
 COLLABORATIVE = "Community Collaborative"
@@ -94,22 +93,22 @@ async def test_two_stale_edits_save_one_and_answer_the_other_409_with_both_versi
     assert saved.title == "Form v2 (Angela)" and saved.version == 2
 
 
-async def test_twenty_concurrent_updates_of_one_item_keep_exactly_one_and_log_it(demo):
+async def test_twenty_concurrent_updates_of_one_item_keep_exactly_one_and_log_it(demo, two_workers):
     now = clock.now()
     rows = await ActionItem.insert(ActionItem(
         team=demo.team(COLLABORATIVE), title="Contested item", owner=demo.people[CHAIR], status="open",
         created_at=now, updated_at=now, version=1)).returning(ActionItem.id)
     action_id = rows[0]["id"]
-    with running_server(workers=2) as base_url:
-        client, token = await logged_in_client(base_url, CHAIR)
-        try:
-            responses = await asyncio.gather(*[
-                client.post(f"/actions/{action_id}/progress", data={
-                    "_csrf_token": token, "status": "in_progress", "note": f"writer {n}", "version": "1"})
-                for n in range(20)
-            ])
-        finally:
-            await client.aclose()
+    base_url = two_workers
+    client, token = await logged_in_client(base_url, CHAIR)
+    try:
+        responses = await asyncio.gather(*[
+            client.post(f"/actions/{action_id}/progress", data={
+                "_csrf_token": token, "status": "in_progress", "note": f"writer {n}", "version": "1"})
+            for n in range(20)
+        ])
+    finally:
+        await client.aclose()
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [303] + [409] * 19
     log = await ActionUpdate.select().where(ActionUpdate.action_item == action_id)
@@ -118,21 +117,21 @@ async def test_twenty_concurrent_updates_of_one_item_keep_exactly_one_and_log_it
     assert item.version == 2 and item.status == "in_progress"
 
 
-async def test_twenty_concurrent_writers_on_different_items_all_land(demo):
+async def test_twenty_concurrent_writers_on_different_items_all_land(demo, two_workers):
     now = clock.now()
     rows = await ActionItem.insert(*[ActionItem(
         team=demo.team(COLLABORATIVE), title=f"Item {n}", owner=demo.people[CHAIR], status="open",
         created_at=now, updated_at=now, version=1) for n in range(20)]).returning(ActionItem.id)
-    with running_server(workers=2) as base_url:
-        client, token = await logged_in_client(base_url, CHAIR)
-        try:
-            responses = await asyncio.gather(*[
-                client.post(f"/actions/{row['id']}/progress", data={
-                    "_csrf_token": token, "status": "done", "note": "finished", "version": "1"})
-                for row in rows
-            ])
-        finally:
-            await client.aclose()
+    base_url = two_workers
+    client, token = await logged_in_client(base_url, CHAIR)
+    try:
+        responses = await asyncio.gather(*[
+            client.post(f"/actions/{row['id']}/progress", data={
+                "_csrf_token": token, "status": "done", "note": "finished", "version": "1"})
+            for row in rows
+        ])
+    finally:
+        await client.aclose()
     assert [r.status_code for r in responses] == [303] * 20
     assert await ActionItem.count().where(ActionItem.status == "done") == 20 + await ActionItem.count().where(
         (ActionItem.status == "done") & ActionItem.id.not_in([r["id"] for r in rows]))
