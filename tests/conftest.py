@@ -266,7 +266,8 @@ def two_workers():
     through it concurrently. It serves whatever database each test starts from."""
     from tests.live import running_server
 
-    with running_server(workers=2) as base_url:
+    # No idle SQLite connections kept: each test replaces the database file under the server.
+    with running_server(workers=2, extra_env={} if POSTGRES_SERVER else {"CONVENE_DB_POOL_SIZE": "0"}) as base_url:
         yield base_url
 
 
@@ -371,7 +372,7 @@ def count_connections(monkeypatch):
 
     counting(engine_class, "_run_in_new_connection", "query")
     if db.is_sqlite():
-        counting(engine_class, "inline_connection", "read", is_async=False)
+        counting(engine_class, "new_inline_connection", "read", is_async=False)
         counting(engine_class, "get_connection", "write")
     else:
         counting(PostgresTransaction, "get_connection", "transaction")

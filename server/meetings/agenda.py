@@ -5,11 +5,11 @@ pages refresh); none touches the meeting's calendar identity (see scheduling.py)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from server import clock
 from server.actions.tables import ActionItem
-from server.db import lock_row, reading, writing
+from server.db import Prepared, Raw, lock_row, reading, writing
 from server.errors import Invalid, NotFound, Stale
 from server.forms import parse_version
 from server.i18n import N_
@@ -52,13 +52,7 @@ async def agenda(access: MeetingAccess) -> Agenda:
     """Items with running start times, decisions, and the action items they produced."""
     meeting = access.meeting
     async with reading():
-        items = await AgendaItem.select(*ITEM_COLUMNS).where(AgendaItem.meeting == meeting["id"]).order_by(
-            AgendaItem.position
-        )
-        ids = [item["id"] for item in items] or [0]
-        decisions = await Decision.select(Decision.id, Decision.agenda_item, Decision.text).where(
-            Decision.agenda_item.is_in(ids)
-        ).order_by(Decision.id)
+        items, decisions = _with_decisions(await _ITEMS_AND_DECISIONS.rows(meeting=meeting["id"]))
         needs_review = access.is_member and any(item["kind"] == "action_item_review" for item in items)
         actions, open_actions = await _action_items(access, needs_review) if access.is_member else ([], [])
     starts = policy.running_starts(meeting["starts_at"], [i["planned_minutes"] for i in items])
@@ -84,25 +78,59 @@ async def agenda(access: MeetingAccess) -> Agenda:
 OPEN = ("open", "in_progress", "blocked")
 
 
+# The agenda's items with their decisions, in one statement (an item row once per decision).
+_ITEMS_AND_DECISIONS = Raw(
+    'SELECT i.id, i.position, i.kind, i.title, i.presenter, p.name AS "presenter.name", i.planned_minutes,'
+    " i.presenter_notes, i.notes, i.status, i.started_at, i.ended_at, i.carried_from, i.version,"
+    " d.id AS decision_id, d.text AS decision_text"
+    " FROM agenda_item i LEFT JOIN person p ON p.id = i.presenter LEFT JOIN decision d ON d.agenda_item = i.id"
+    " WHERE i.meeting = {meeting} ORDER BY i.position, i.id, d.id",
+    AgendaItem,
+)
+
+
+def _with_decisions(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    items: dict[int, dict] = {}
+    decisions = []
+    for row in rows:
+        decision_id, text = row.pop("decision_id"), row.pop("decision_text")
+        items.setdefault(row["id"], row)
+        if decision_id is not None:
+            decisions.append({"id": decision_id, "agenda_item": row["id"], "text": text})
+    return list(items.values()), decisions
+
+
+def _actions(with_review: bool) -> Prepared:
+    """The action items a meeting created, and with_review also the team's open ones created
+    before the cutoff."""
+    def build(p):
+        condition = ActionItem.source_meeting == p.meeting
+        if with_review:
+            condition |= (ActionItem.team == p.team) & ActionItem.status.is_in(list(OPEN)) & (
+                ActionItem.created_at < p.cutoff)
+        return ActionItem.select(
+            ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.source_item,
+            ActionItem.source_meeting, ActionItem.team, ActionItem.created_at, ActionItem.owner.name,
+            ActionItem.owner_agency.name, ActionItem.owner_agency.short_name,
+        ).where(condition).order_by(ActionItem.id)
+    return Prepared(build)
+
+
+_ACTIONS = {with_review: _actions(with_review) for with_review in (False, True)}
+NO_CUTOFF = datetime.max.replace(tzinfo=UTC)
+
+
 async def _action_items(access: MeetingAccess, needs_review: bool) -> tuple[list[dict], list[dict]]:
     """In one query: the action items this meeting created and, for an action-item review,
     the team's open ones (a meeting already held reviewed what existed then)."""
     meeting = access.meeting
-    from_meeting = ActionItem.source_meeting == meeting["id"]
-    reviewed = (ActionItem.team == access.team["id"]) & ActionItem.status.is_in(list(OPEN))
-    if not access.agenda_open:
-        reviewed &= ActionItem.created_at < (meeting["live_ended_at"] or meeting["ends_at"])
-    rows = await ActionItem.select(
-        ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.source_item,
-        ActionItem.source_meeting, ActionItem.team, ActionItem.created_at, ActionItem.owner.name,
-        ActionItem.owner_agency.name, ActionItem.owner_agency.short_name,
-    ).where(from_meeting | reviewed if needs_review else from_meeting).order_by(ActionItem.id)
+    cutoff = NO_CUTOFF if access.agenda_open else (meeting["live_ended_at"] or meeting["ends_at"])
+    rows = await _ACTIONS[needs_review].rows(meeting=meeting["id"], team=access.team["id"], cutoff=cutoff)
     created = [row for row in rows if row["source_meeting"] == meeting["id"]]
     if not needs_review:
         return created, []
-    cutoff = None if access.agenda_open else (meeting["live_ended_at"] or meeting["ends_at"])
     open_ones = [row for row in rows if row["team"] == access.team["id"] and row["status"] in OPEN
-                 and (cutoff is None or row["created_at"] < cutoff)]
+                 and row["created_at"] < cutoff]
     return created, sorted(open_ones, key=lambda row: (row["due_on"] is None, row["due_on"] or date.min, row["id"]))
 
 
@@ -274,29 +302,32 @@ async def set_published(access: MeetingAccess, published: bool) -> None:
         await live.bump_version(access.meeting["id"])
 
 
+# Items still pending at the team's last ended meeting before this one: not carried here yet,
+# and neither standing items nor reviews (every meeting gets those anyway).
+_UNFINISHED = Raw(
+    'SELECT i.id, i.position, i.kind, i.title, i.presenter, p.name AS "presenter.name", i.planned_minutes,'
+    " i.presenter_notes, i.notes, i.status, i.started_at, i.ended_at, i.carried_from, i.version,"
+    ' m.id AS "meeting.id", m.title AS "meeting.title", m.starts_at AS "meeting.starts_at"'
+    " FROM agenda_item i JOIN meeting m ON m.id = i.meeting LEFT JOIN person p ON p.id = i.presenter"
+    " WHERE i.meeting = (SELECT last.id FROM meeting last WHERE last.team = {team} AND last.live_status = 'ended'"
+    " AND last.starts_at < {starts_at} AND last.id <> {meeting} ORDER BY last.starts_at DESC LIMIT 1)"
+    " AND i.status IN ('pending', 'current') AND i.kind NOT IN ('standing', 'action_item_review')"
+    " AND i.id NOT IN (SELECT here.carried_from FROM agenda_item here WHERE here.meeting = {meeting}"
+    " AND here.carried_from IS NOT NULL)"
+    " AND NOT EXISTS (SELECT 1 FROM template_item t WHERE t.team = {team} AND t.kind = i.kind AND t.title = i.title)"
+    " ORDER BY i.position",
+    AgendaItem,
+)
+
+
 async def carry_over_candidates(access: MeetingAccess) -> list[dict]:
     """Items left unfinished at the team's last ended meeting, not yet carried onto this one."""
     meeting = access.meeting
-    last_ended = Meeting.select(Meeting.id).where(
-        (Meeting.team == access.team["id"]) & (Meeting.live_status == "ended")
-        & (Meeting.starts_at < meeting["starts_at"]) & (Meeting.id != meeting["id"])
-    ).order_by(Meeting.starts_at, ascending=False).limit(1)
-    async with reading():
-        unfinished = await AgendaItem.select(
-            *ITEM_COLUMNS, AgendaItem.meeting.id, AgendaItem.meeting.title, AgendaItem.meeting.starts_at,
-        ).where(
-            AgendaItem.meeting.is_in(last_ended) & AgendaItem.status.is_in(["pending", "current"])
-            & AgendaItem.kind.not_in(["standing", "action_item_review"])
-            & AgendaItem.id.not_in(AgendaItem.select(AgendaItem.carried_from).where(
-                (AgendaItem.meeting == meeting["id"]) & AgendaItem.carried_from.is_not_null()))
-        ).order_by(AgendaItem.position)
-        template = await TemplateItem.select(TemplateItem.kind, TemplateItem.title).where(
-            TemplateItem.team == access.team["id"]) if unfinished else []
-    standing = {(row["kind"], row["title"]) for row in template}  # every meeting gets those anyway
+    unfinished = await _UNFINISHED.rows(team=access.team["id"], starts_at=meeting["starts_at"], meeting=meeting["id"])
     for item in unfinished:
         item["from_meeting"] = {"id": item["meeting.id"], "title": item["meeting.title"],
                                 "starts_at": item["meeting.starts_at"]}
-    return [item for item in unfinished if (item["kind"], item["title"]) not in standing]
+    return unfinished
 
 
 async def carry_over(access: MeetingAccess, item_id: int) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from server import clock
 from server.actions.tables import ActionItem
-from server.db import lock_row, reading, writing
+from server.db import Prepared, lock_row, reading, writing
 from server.errors import Invalid, Stale
 from server.forms import parse_id, parse_version
 from server.i18n import N_
@@ -84,10 +84,15 @@ async def team_meetings(access: TeamAccess, limit: int = 12) -> dict:
     return {"upcoming": upcoming, "recent": recent, "invited_to_some": bool(upcoming or recent)}
 
 
+_SERIES = Prepared(lambda p: Series.select().where(Series.id == p.id))
+_INVITATIONS = Prepared(lambda p: Invitation.select(Invitation.id, Invitation.person.id, Invitation.person.name).where(
+    Invitation.meeting == p.meeting))
+
+
 async def get_series(series_id: int | None) -> dict | None:
     if series_id is None:
         return None
-    return await Series.select().where(Series.id == series_id).first()
+    return await _SERIES.first(id=series_id)
 
 
 # Creating and editing.
@@ -312,9 +317,7 @@ async def set_cancelled(access: MeetingAccess, cancelled: bool, version: str) ->
 
 
 async def invitations(meeting_id: int) -> list[dict]:
-    return await Invitation.select(Invitation.id, Invitation.person.id, Invitation.person.name).where(
-        Invitation.meeting == meeting_id
-    )
+    return await _INVITATIONS.rows(meeting=meeting_id)
 
 
 async def invite(access: MeetingAccess, form: dict[str, str]) -> None:

@@ -18,6 +18,7 @@ from piccolo.query.functions.aggregate import Count
 from server import clock
 from server.accounts.tables import Affiliation
 from server.config import settings
+from server.db import Prepared
 from server.teams.policy import NO_STANDING, Standing, is_current
 from server.teams.tables import Membership
 
@@ -55,21 +56,24 @@ def standing_from_seats(seats: Iterable[dict], day: date) -> Standing:
 # One person.
 
 
+_SEATS_ON_TEAM = Prepared(lambda p: Membership.select(
+    Membership.role, Membership.agency, Membership.alternate_for, Membership.started_on, Membership.ended_on,
+).where((Membership.team == p.team) & (Membership.person == p.person)))
+_SEATS_OF_PERSON = Prepared(lambda p: Membership.select(
+    Membership.team, Membership.team.time_zone, Membership.role, Membership.agency,
+    Membership.alternate_for, Membership.started_on, Membership.ended_on,
+).where(Membership.person == p.person))
+
+
 async def standing(person_id: int, team: dict, at: datetime) -> Standing:
     """The person's standing on the team (a dict with id and time_zone) at instant `at`."""
-    seats = await Membership.select(
-        Membership.role, Membership.agency, Membership.alternate_for, Membership.started_on,
-        Membership.ended_on,
-    ).where((Membership.team == team["id"]) & (Membership.person == person_id))
+    seats = await _SEATS_ON_TEAM.rows(team=team["id"], person=person_id)
     return standing_from_seats(seats, clock.day_in(at, team["time_zone"]))
 
 
 async def standings(person_id: int, at: datetime) -> dict[int, Standing]:
     """Team id → the person's standing there at `at`, for every team where they have one."""
-    seats = await Membership.select(
-        Membership.team, Membership.team.time_zone, Membership.role, Membership.agency,
-        Membership.alternate_for, Membership.started_on, Membership.ended_on,
-    ).where(Membership.person == person_id)
+    seats = await _SEATS_OF_PERSON.rows(person=person_id)
     by_team: dict[int, list[dict]] = {}
     zones: dict[int, str] = {}
     for seat in seats:
@@ -141,17 +145,26 @@ def is_seat_current(seat: dict, day: date) -> bool:
     return is_current(seat["started_on"], seat["ended_on"], day)
 
 
+def _seated(without_guests: bool) -> Prepared:
+    def build(p):
+        condition = (Membership.team == p.team) & _seat_current_on(p.day)
+        if without_guests:
+            condition &= Membership.role != "guest"
+        return Membership.select(
+            Membership.person.id.as_alias("id"), Membership.person.name.as_alias("name"),
+            Membership.agency.id.as_alias("agency_id"), Membership.agency.name.as_alias("agency_name"),
+            Membership.agency.short_name.as_alias("agency_short"), Membership.role, Membership.alternate_for,
+        ).where(condition).order_by(Membership.person.name)
+    return Prepared(build)
+
+
+_SEATED = {without_guests: _seated(without_guests) for without_guests in (False, True)}
+
+
 async def seated(team: dict, day: date, *, without_guests: bool = False) -> list[dict]:
     """The team's current seats on `day` (the team's calendar), by person name: id, name,
     agency_id, agency_name, agency_short, role, alternate_for."""
-    condition = (Membership.team == team["id"]) & _seat_current_on(day)
-    if without_guests:
-        condition &= Membership.role != "guest"
-    return await Membership.select(
-        Membership.person.id.as_alias("id"), Membership.person.name.as_alias("name"),
-        Membership.agency.id.as_alias("agency_id"), Membership.agency.name.as_alias("agency_name"),
-        Membership.agency.short_name.as_alias("agency_short"), Membership.role, Membership.alternate_for,
-    ).where(condition).order_by(Membership.person.name)
+    return await _SEATED[without_guests].rows(team=team["id"], day=day)
 
 
 async def seat_facts(team_id: int, day: date) -> tuple[set[int], set[int]]:

@@ -62,9 +62,9 @@ async def agenda_of(meeting_id: int, count: int, presenter: int) -> None:
 
 
 # What the meeting pages cost, pinned: a change that adds a statement shows up here.
-MEETING_PAGE = 9  # session, access (with minutes), items, decisions, action items, roster, carry-over (2), guests
-LIVE_VIEW = 8  # session, access, items, decisions, action items, roster, check-ins, owners
-CHANGED_PANEL = 5  # a member watching: session, access, items, decisions, action items
+MEETING_PAGE = 7  # session, access (with minutes), items with decisions, action items, roster, carry-over, guests
+LIVE_VIEW = 7  # session, access, items with decisions, action items, roster, check-ins, owners
+CHANGED_PANEL = 4  # a member watching: session, access, items with decisions, action items
 UNCHANGED_POLL = 2  # session, and the meeting with the viewer's standing
 # Access, roster, count, insert, bump (PostgreSQL also locks the meeting's row); then the agenda.
 ADD_ITEM_POST = 6 + MEETING_PAGE - 1 + (0 if db.is_sqlite() else 1)
@@ -161,3 +161,34 @@ async def test_my_action_items_cost_the_same_with_5_and_500_items(client, demo, 
     many = [await statements_for(client, count_queries, path) for path in paths]
     assert few == many
     assert max(many) <= 6
+
+
+async def test_sqlite_keeps_idle_read_connections_and_their_prepared_statements(client, demo, count_connections,
+                                                                               monkeypatch):
+    if not db.is_sqlite():
+        return  # PostgreSQL has asyncpg's pool (CONVENE_DB_POOL_SIZE); this is SQLite's own
+    await log_in(client, CHAIR)
+    monkeypatch.setenv("CONVENE_DB_POOL_SIZE", "2")
+    count_connections.clear()
+    try:
+        for _ in range(3):
+            assert (await client.get("/")).status_code == 200
+        assert count_connections == ["read"], count_connections  # opened once, then taken from the idle ones
+    finally:
+        await db.close()  # no idle connection may outlive the test's database file
+
+
+async def test_a_cached_agenda_never_hides_a_change(client, demo):
+    """The agenda list is rendered once per distinct content: a change made behind the app's
+    back (no live version raised) still shows on the next request."""
+    from server.meetings.tables import AgendaItem
+    from tests.meetings_helpers import schedule
+
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team("Community Collaborative"))
+    await post_form(client, f"/meetings/{meeting_id}/items", {"title": "Before", "kind": "discussion",
+                                                              "planned_minutes": "5"}, token)
+    assert "Before" in (await client.get(f"/meetings/{meeting_id}")).text
+    await AgendaItem.update({AgendaItem.title: "After"}).where(AgendaItem.meeting == meeting_id)
+    page = (await client.get(f"/meetings/{meeting_id}")).text
+    assert "After" in page and "Before" not in page
