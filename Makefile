@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test migrate demo lint messages clean
+.PHONY: run test test-clocks bench install install-test migrate demo lint messages clean
 
 run: install ## serve on SQLite with demo data at http://127.0.0.1:8000
 	$(BIN)/convene migrate
@@ -12,6 +12,12 @@ run: install ## serve on SQLite with demo data at http://127.0.0.1:8000
 
 test: install-test ## the whole suite on SQLite (and PostgreSQL when CONVENE_TEST_POSTGRES_URL is set)
 	bash scripts/test.sh
+
+test-clocks: install-test ## the whole suite at six instants that break date arithmetic
+	bash scripts/test-clocks.sh
+
+bench: install-test ## page throughput against the reference page, SQLite and PostgreSQL (needs wrk)
+	$(BIN)/python scripts/benchmark.py
 
 install: $(BIN)/.installed
 

@@ -96,7 +96,7 @@ class RosterController(Controller):
         choices = found_people = None
         if can_manage:
             chosen = parse_id(values.get("person_id"))
-            choices = await service.seat_choices(found.team["id"], found.today, [chosen] if chosen else [])
+            choices = await service.seat_choices(found.team["id"], found.today, (chosen,) if chosen else ())
             found_people = await service.find_people(found.team["id"], found.today, person_search)
         return render(request, "teams/roster.html", {
             "team": found.team, "roster": await service.roster(found.team, found.today),

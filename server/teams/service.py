@@ -97,7 +97,7 @@ def _role_rank(role: str) -> int:
     return list(policy.ROLES).index(role)
 
 
-async def seat_choices(team_id: int, today: date, person_ids: list[int] = ()) -> dict:
+async def seat_choices(team_id: int, today: date, person_ids: tuple[int, ...] = ()) -> dict:
     """What the seat forms offer: active agencies, the team's current principals, and the people
     already chosen in the form (people are found by search, never listed all at once)."""
     async with reading():
