@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -64,41 +65,49 @@ class _InlineCursor:
 class _InlineConnection:
     """A SQLite connection used from the event loop's own thread. A read of a local file takes
     microseconds; aiosqlite's hop to a thread of its own per statement (and a new thread per
-    connection) cost far more, on every query of every page. Only what may wait for another
-    writer (BEGIN IMMEDIATE, and a write's COMMIT with its fsync) goes to a worker thread."""
+    connection) cost far more, on every query of every page. What may wait for another writer
+    (BEGIN IMMEDIATE, a write's COMMIT with its fsync) runs on a thread of this connection's own,
+    never on the shared pool, where waits for the lock could fill every thread."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
         self.writing = False
-        self.broken = False
+        self._thread: ThreadPoolExecutor | None = None
 
     def execute(self, sql: str, parameters=()) -> _Statement:
         return _Statement(self, sql, parameters)
 
+    async def _blocking(self, sql: str, parameters) -> sqlite3.Cursor:
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convene-sqlite")
+        return await asyncio.get_running_loop().run_in_executor(
+            self._thread, self.connection.execute, sql, parameters)
+
     async def run(self, sql: str, parameters) -> sqlite3.Cursor:
         if sql.startswith("BEGIN IMMEDIATE"):
+            cursor = await self._blocking(sql, parameters)
             self.writing = True
-            return await asyncio.to_thread(self.connection.execute, sql, parameters)
+            return cursor
         if sql in ("COMMIT", "ROLLBACK") and self.writing:
             self.writing = False
-            return await asyncio.to_thread(self.connection.execute, sql, parameters)
-        try:
-            return self.connection.execute(sql, parameters)
-        except sqlite3.DatabaseError:
-            self.broken = True
-            raise
+            return await self._blocking(sql, parameters)
+        return self.connection.execute(sql, parameters)
 
     async def close(self) -> None:
         """Back to the idle connections (its prepared statements stay cached), or closed."""
-        if self.broken or self.connection.in_transaction or len(_idle_sqlite) >= _pool_size():
-            self.connection.close()
-        else:
+        if _pool_open and not self.connection.in_transaction and len(_idle_sqlite) < _pool_size():
             _idle_sqlite.append(self)
+            return
+        if self._thread is not None:
+            self._thread.shutdown(wait=False)
+        # Closing the last connection checkpoints the WAL (and syncs): not on the event loop.
+        await asyncio.to_thread(self.connection.close)
 
 
 # Idle read connections of this process. SQLite keeps each connection's prepared statements,
 # so a page's queries are parsed once per connection, not once per request.
 _idle_sqlite: list[_InlineConnection] = []
+_pool_open = True
 
 
 def _pool_size() -> int:
@@ -142,8 +151,16 @@ class ConveneSQLiteEngine(SQLiteEngine):
         return self.transaction(transaction_type=TransactionType.immediate)
 
     async def switch(self, transaction: SQLiteTransaction, *, write: bool, commit: bool = True) -> None:
+        """Ends the open transaction and begins the next on the same connection. If the write
+        cannot begin (the lock never came), a read is begun instead, so the caller's read
+        transaction ends as usual."""
         await transaction.connection.execute("COMMIT" if commit else "ROLLBACK")
-        await transaction.connection.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
+        try:
+            await transaction.connection.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
+        except BaseException:
+            if write:
+                await transaction.connection.execute("BEGIN DEFERRED")
+            raise
 
 
 class _ReadOnlyTransaction(PostgresTransaction):
@@ -166,12 +183,20 @@ class ConvenePostgresEngine(PostgresEngine):
         return self.transaction()
 
     async def switch(self, transaction: PostgresTransaction, *, write: bool, commit: bool = True) -> None:
+        """As ConveneSQLiteEngine.switch: a write that cannot begin leaves a read begun."""
         await (transaction.transaction.commit() if commit else transaction.transaction.rollback())
-        transaction.transaction = (
-            transaction.connection.transaction() if write
-            else transaction.connection.transaction(isolation="repeatable_read", readonly=True)
-        )
-        await transaction.transaction.start()
+
+        def read():
+            return transaction.connection.transaction(isolation="repeatable_read", readonly=True)
+
+        transaction.transaction = transaction.connection.transaction() if write else read()
+        try:
+            await transaction.transaction.start()
+        except BaseException:
+            if write:
+                transaction.transaction = read()
+                await transaction.transaction.start()
+            raise
 
 
 def make_engine(url: str) -> Engine:
@@ -255,11 +280,17 @@ async def prepare() -> None:
 
 
 async def close() -> None:
+    """Per-process shut-down (and the tests' end of a pooled run): no connection stays idle."""
+    global _pool_open
     eng = engine()
     if isinstance(eng, PostgresEngine) and eng.pool is not None:
         await eng.close_connection_pool()
-    while _idle_sqlite:
-        _idle_sqlite.pop().connection.close()
+    _pool_open = False
+    try:
+        while _idle_sqlite:
+            await _idle_sqlite.pop().close()
+    finally:
+        _pool_open = True
 
 
 async def lock_row(table: type, row_id: int) -> None:

@@ -12,8 +12,8 @@ from urllib.parse import quote, urlencode
 
 from server.config import settings
 
-_PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
-_routes: dict[str, tuple[str, frozenset[str]]] = {}  # name → (format string, path parameters)
+_PARAMETER = re.compile(r"\{(\w+)(?::(\w+))?\}")
+_routes: dict[str, tuple[str, dict[str, str]]] = {}  # name → (format string, path parameter → type)
 
 
 class UnknownRoute(LookupError):
@@ -22,14 +22,14 @@ class UnknownRoute(LookupError):
 
 def register(app) -> None:
     """Learns every named route of a Litestar app (a name is unique; a second app replaces)."""
-    found: dict[str, tuple[str, frozenset[str]]] = {}
+    found: dict[str, tuple[str, dict[str, str]]] = {}
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
             name = handler.name
             if not name:
                 continue
             template = _PARAMETER.sub(r"{\1}", route.path)
-            entry = (template, frozenset(_PARAMETER.findall(route.path)))
+            entry = (template, dict(_PARAMETER.findall(route.path)))
             if name in found and found[name][0] != template:
                 raise ValueError(f"route name {name!r} is used for {found[name][0]} and {template}")
             found[name] = entry
@@ -37,8 +37,9 @@ def register(app) -> None:
     _routes.update(found)
 
 
-def _segment(value: object) -> str:
-    return str(value) if isinstance(value, int) else quote(str(value), safe="/")
+def _segment(value: object, kind: str) -> str:
+    """A value for one path parameter: only a `path` parameter may carry "/" (a file under /static)."""
+    return str(value) if isinstance(value, int) else quote(str(value), safe="/" if kind == "path" else "")
 
 
 def _learn_routes() -> None:
@@ -57,10 +58,10 @@ def url(name: str, /, *, _fragment: str = "", **parameters: object) -> str:
         template, path_parameters = _routes[name]
     except KeyError:
         raise UnknownRoute(name) from None
-    missing = path_parameters - parameters.keys()
+    missing = path_parameters.keys() - parameters.keys()
     if missing:
         raise UnknownRoute(f"{name} needs {sorted(missing)}")
-    path = template.format(**{key: _segment(parameters[key]) for key in path_parameters})
+    path = template.format(**{key: _segment(parameters[key], kind) for key, kind in path_parameters.items()})
     query = {key: value for key, value in parameters.items() if key not in path_parameters and value is not None}
     if query:
         path += "?" + urlencode(query, safe="/", quote_via=quote)

@@ -3,8 +3,9 @@ CONVENE_TEST_POSTGRES_URL is set), the real ASGI app through Litestar's test cli
 clock the tests control.
 
 The database is migrated once per session and saved twice: empty, and with the demo county
-loaded. Every test starts from a copy of one of them (a file copy on SQLite, CREATE DATABASE
-... TEMPLATE on PostgreSQL): the demo copy when it asks for the `demo` fixture.
+loaded. Every test starts from a copy of one of them (a file copy on SQLite; on PostgreSQL the
+rows are deleted and copied back from a saved schema, with the sequences reset): the demo copy
+when it asks for the `demo` fixture.
 
 The clock: CONVENE_TEST_NOW sets the instant the session starts at, e.g.
 `CONVENE_TEST_NOW="2027-03-14T02:30 America/New_York"` or `2027-07-01T04:30:00Z`; time flows

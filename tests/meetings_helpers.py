@@ -100,9 +100,11 @@ async def add_item(access: MeetingAccess, kind: str, title: str, planned_minutes
     return row["id"]
 
 
-async def held_meeting(lead: TeamAccess, title: str, minutes_ago: int) -> MeetingAccess:
-    """A one-hour meeting that started `minutes_ago` minutes ago, was run live and ended, agenda
-    published; returned as the lead who scheduled it sees it.
+async def held_meeting(lead: TeamAccess, title: str, minutes_ago: int,
+                       items: tuple[tuple[str, str], ...] = ()) -> tuple[MeetingAccess, list[int]]:
+    """A one-hour meeting that started `minutes_ago` minutes ago with these agenda items (kind,
+    title), was run live and ended, agenda published; returned as the lead who scheduled it
+    sees it, with the items' ids.
 
     Under an hour ago, so no demo meeting (each at least an hour long) can have ended after it started.
     """
@@ -112,12 +114,14 @@ async def held_meeting(lead: TeamAccess, title: str, minutes_ago: int) -> Meetin
         ZoneInfo(zone)).replace(tzinfo=None)
     data = MeetingInput(title, start.date(), start.time(), 60, "Room 2", "", "")
     meeting_id = await scheduling.create_meeting(lead, data, None)
+    scheduled = await meeting_access(lead.viewer, meeting_id)
+    item_ids = [await add_item(scheduled, kind, item_title) for kind, item_title in items]
     starts_at = scheduling.to_utc(start, zone)
     await Meeting.update({
         Meeting.agenda_published_at: starts_at - timedelta(days=3), Meeting.live_status: "ended",
         Meeting.live_started_at: starts_at, Meeting.live_ended_at: starts_at + timedelta(hours=1),
     }).where(Meeting.id == meeting_id)
-    return await meeting_access(lead.viewer, meeting_id)
+    return await meeting_access(lead.viewer, meeting_id), item_ids
 
 
 async def as_lead(demo, meeting_id: int) -> MeetingAccess:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from server.i18n import LANGUAGES, N_
 from server.teams import membership
 from server.tokens import new_token, token_hash
 
+log = logging.getLogger("convene")
 # argon2id with the library's recommended parameters; the test suite's own cheap ones only
 # under CONVENE_ENV=test, where thousands of logins would otherwise cost minutes.
 hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1) if settings.env == "test" else PasswordHasher()
@@ -108,8 +110,11 @@ async def viewer_for_session(token: str) -> Viewer | None:
         return None
     row = rows[0]
     if now - row["last_seen_at"] > SESSION_TOUCH_INTERVAL:
-        async with writing():
-            await LoginSession.update({LoginSession.last_seen_at: now}).where(LoginSession.id == row["session_id"])
+        try:  # when the session was last seen is worth a write, not a failed request
+            async with writing():
+                await LoginSession.update({LoginSession.last_seen_at: now}).where(LoginSession.id == row["session_id"])
+        except Exception:
+            log.warning("could not record that session %s was seen", row["session_id"], exc_info=True)
     return Viewer(
         id=row["id"], name=row["name"], email=row["email"], language=row["preferred_language"],
         is_site_admin=bool(row["is_site_admin"]), session_id=row["session_id"], at=now,

@@ -32,6 +32,10 @@ class ActionAccess:
     def may_update(self) -> bool:
         return policy.can_update(self.viewer, self.standing, self.item["owner"], self.item["owner_agency"])
 
+    async def confirm(self) -> ActionAccess:
+        """Inside a write: the item and the viewer's standing read again in its transaction."""
+        return await action_access(self.viewer, self.item["id"])
+
     @property
     def today(self) -> date:
         return clock.day_in(self.viewer.at, self.team["time_zone"])

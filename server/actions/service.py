@@ -77,6 +77,7 @@ async def create(access: TeamAccess, form: dict[str, str], meeting_id: int | Non
     The owner must be on the roster at the time of the write."""
     now = clock.now()
     async with writing():
+        access = await access.confirm(policy.can_manage)
         data, problems = await _validated(access.team, access.today, form)
         if data is None:
             return None, problems
@@ -104,6 +105,9 @@ async def edit(access: ActionAccess, form: dict[str, str]) -> dict[str, str]:
     record) when the version moved on."""
     now = clock.now()
     async with writing():
+        access = await access.confirm()
+        if not access.may_manage:
+            raise errors.Forbidden()
         data, problems = await _validated(access.team, access.today, form)
         if data is None:
             return problems
@@ -132,6 +136,9 @@ async def record_progress(access: ActionAccess, form: dict[str, str]) -> dict[st
     messages, or {} when saved. Raises Stale when someone saved first."""
     now = clock.now()
     async with writing():
+        access = await access.confirm()  # the owner and the viewer's standing as they are now
+        if not access.may_update:
+            raise errors.Forbidden()
         before = await get(access.item["id"])
         data, problems = policy.validate_progress(form, before["due_on"], access.may_manage)
         if data is None:

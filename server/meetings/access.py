@@ -77,6 +77,11 @@ class MeetingAccess:
     def today(self) -> date:
         return clock.day_in(self.viewer.at, self.team["time_zone"])
 
+    async def confirm(self, *, run: bool = False, agenda: bool = False) -> MeetingAccess:
+        """Inside a write: the meeting and the viewer's standing read again in the write's own
+        transaction (see meeting_access for `run` and `agenda`)."""
+        return await meeting_access(self.viewer, self.meeting["id"], run=run, agenda=agenda)
+
     def can_see_minutes(self, status: str | None = None) -> bool:
         """The minutes in `status` (by default, this meeting's own, if it has any)."""
         status = status or self.minutes_status

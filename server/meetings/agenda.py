@@ -138,10 +138,17 @@ async def _presenter_ids(access: MeetingAccess) -> set[int]:
     return {person["id"] for person in await membership.seated(access.team, access.today)}
 
 
+async def _changing(access: MeetingAccess) -> MeetingAccess:
+    """Inside writing(): the meeting locked and its access read again. Closed if the meeting has
+    ended since the page was read, Forbidden if the viewer no longer runs it."""
+    await lock_row(Meeting, access.meeting["id"])
+    return await access.confirm(run=True, agenda=True)
+
+
 async def add_item(access: MeetingAccess, form: dict[str, str]) -> dict[str, str]:
     """Appends an item: field messages, or {} when added. Invalid when the agenda is full."""
     async with writing():
-        await lock_row(Meeting, access.meeting["id"])
+        access = await _changing(access)
         data, problems = policy.validate_item(form, await _presenter_ids(access))
         if data is None:
             return problems
@@ -169,6 +176,7 @@ async def edit_item(access: MeetingAccess, item_id: int, form: dict[str, str]) -
     """Field messages, or {} when saved. NotFound when the item is gone; Stale when someone else
     changed it first."""
     async with writing():
+        access = await _changing(access)
         item = await get_item(access, item_id)
         data, problems = policy.validate_item(form, await _presenter_ids(access))
         if data is None:
@@ -188,7 +196,7 @@ async def edit_item(access: MeetingAccess, item_id: int, form: dict[str, str]) -
 
 async def delete_item(access: MeetingAccess, item_id: int) -> None:
     async with writing():
-        await lock_row(Meeting, access.meeting["id"])
+        access = await _changing(access)
         await get_item(access, item_id)
         await Decision.delete().where(Decision.agenda_item == item_id)
         await ActionItem.update({ActionItem.source_item: None}).where(ActionItem.source_item == item_id)
@@ -219,7 +227,7 @@ async def reorder(access: MeetingAccess, item_id: int | None, direction: str | N
                   proposed: list[int] | None) -> None:
     """Moves one item up or down, or applies a dragged order. Invalid if the order is not valid."""
     async with writing():
-        await lock_row(Meeting, access.meeting["id"])
+        access = await _changing(access)
         order = await _order(access.meeting["id"])
         if proposed is not None:
             new_order = policy.reordered(order, proposed)
@@ -253,7 +261,7 @@ async def add_standing_items(team_id: int, meeting_ids: list[int]) -> None:
 async def apply_template(access: MeetingAccess) -> int:
     """Adds the team's standing items that the agenda does not have yet; returns how many."""
     async with writing():
-        await lock_row(Meeting, access.meeting["id"])
+        access = await _changing(access)
         existing = await AgendaItem.select(AgendaItem.title, AgendaItem.kind).where(
             AgendaItem.meeting == access.meeting["id"]
         )
@@ -274,6 +282,7 @@ async def add_template_item(access: TeamAccess, form: dict[str, str]) -> dict[st
         return problems
     async with writing():
         await lock_row(Team, access.team["id"])
+        access = await access.confirm(policy.can_run)
         count = await TemplateItem.count().where(TemplateItem.team == access.team["id"])
         await TemplateItem.insert(TemplateItem(
             team=access.team["id"], position=count, kind=data.kind,
@@ -286,6 +295,7 @@ async def delete_template_item(access: TeamAccess, item_id: int) -> None:
     team_id = access.team["id"]
     async with writing():
         await lock_row(Team, team_id)
+        await access.confirm(policy.can_run)
         await TemplateItem.delete().where((TemplateItem.id == item_id) & (TemplateItem.team == team_id))
         for position, row in enumerate(await template_items(team_id)):
             await TemplateItem.update({TemplateItem.position: position}).where(TemplateItem.id == row["id"])
@@ -296,6 +306,7 @@ async def delete_template_item(access: TeamAccess, item_id: int) -> None:
 
 async def set_published(access: MeetingAccess, published: bool) -> None:
     async with writing():
+        access = await _changing(access)
         await Meeting.update({
             Meeting.agenda_published_at: clock.now() if published else None, Meeting.version: Meeting.version + 1,
         }).where(Meeting.id == access.meeting["id"])
@@ -333,7 +344,7 @@ async def carry_over_candidates(access: MeetingAccess) -> list[dict]:
 async def carry_over(access: MeetingAccess, item_id: int) -> None:
     """Copies an unfinished item onto this agenda, once (two clicks at once carry it once)."""
     async with writing():
-        await lock_row(Meeting, access.meeting["id"])
+        access = await _changing(access)
         item = {item["id"]: item for item in await carry_over_candidates(access)}.get(item_id)
         if item is None:
             raise NotFound()

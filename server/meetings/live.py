@@ -31,12 +31,16 @@ async def bump_version(meeting_id: int, *, only_while_live: bool = False) -> Non
     await Meeting.update({Meeting.live_version: Meeting.live_version + 1}).where(condition)
 
 
-async def _running(meeting_id: int) -> dict:
-    """Inside writing(): locks the meeting and returns its live state; Closed unless it runs."""
-    await lock_row(Meeting, meeting_id)
-    meeting = await Meeting.select(Meeting.live_status, Meeting.current_item_id).where(
-        Meeting.id == meeting_id
-    ).first()
+async def _locked(access: MeetingAccess) -> MeetingAccess:
+    """Inside writing(): the meeting locked and read again with the viewer's standing; Forbidden
+    if they no longer run it."""
+    await lock_row(Meeting, access.meeting["id"])
+    return await access.confirm(run=True)
+
+
+async def _running(access: MeetingAccess) -> dict:
+    """Inside writing(): the meeting, locked and read again; Closed unless it runs."""
+    meeting = (await _locked(access)).meeting
     if meeting["live_status"] != "live":
         raise Closed(NOT_RUNNING)
     return meeting
@@ -46,9 +50,7 @@ async def start(access: MeetingAccess) -> None:
     """Starts the meeting and its first item (a second start does nothing)."""
     meeting_id = access.meeting["id"]
     async with writing():
-        await lock_row(Meeting, meeting_id)
-        meeting = await Meeting.select(Meeting.live_status).where(Meeting.id == meeting_id).first()
-        if meeting["live_status"] != "not_started":
+        if (await _locked(access)).meeting["live_status"] != "not_started":
             return
         now = clock.now()
         first = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(
@@ -69,7 +71,7 @@ async def go_to(access: MeetingAccess, direction: str | None = None, item_id: in
     """Closes the current item (recording its actual end) and opens the next, previous or a chosen one."""
     meeting_id = access.meeting["id"]
     async with writing():
-        meeting = await _running(meeting_id)
+        meeting = await _running(access)
         rows = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(
             AgendaItem.position
         )
@@ -106,7 +108,7 @@ async def end(access: MeetingAccess) -> None:
 
     meeting_id = access.meeting["id"]
     async with writing():
-        meeting = await _running(meeting_id)
+        meeting = await _running(access)
         now = clock.now()
         if meeting["current_item_id"]:
             await AgendaItem.update({AgendaItem.status: "done", AgendaItem.ended_at: now}).where(
@@ -127,7 +129,7 @@ def _notes_allowed(access: MeetingAccess, item_id: int):
 async def save_notes(access: MeetingAccess, item_id: int, form: dict[str, str]) -> None:
     """Notes are taken while the meeting runs, never on a case review."""
     async with writing():
-        await _running(access.meeting["id"])
+        await _running(access)
         updated = await AgendaItem.update({AgendaItem.notes: str(form.get("notes", ""))[:20000]}).where(
             _notes_allowed(access, item_id)
         ).returning(AgendaItem.id)
@@ -142,7 +144,7 @@ async def add_decision(access: MeetingAccess, item_id: int, form: dict[str, str]
     if text is None:
         return problems
     async with writing():
-        await _running(access.meeting["id"])
+        await _running(access)
         if not await AgendaItem.exists().where(_notes_allowed(access, item_id)):
             raise NotFound()
         await Decision.insert(Decision(agenda_item=item_id, text=text, recorded_by=access.viewer.id,
@@ -185,9 +187,8 @@ async def check_in(access: MeetingAccess, form: dict[str, str]) -> None:
         raise Invalid(N_("Choose a roster member and an attendance status."))
     now = clock.now()
     async with writing():
-        await lock_row(Meeting, access.meeting["id"])
-        state = await Meeting.select(Meeting.live_status).where(Meeting.id == access.meeting["id"]).first()
-        if state["live_status"] == "ended":  # people check in before the start, not after the end
+        access = await _locked(access)
+        if access.meeting["live_status"] == "ended":  # people check in before the start, not after the end
             raise Closed(ATTENDANCE_CLOSED)
         people = {p["id"] for p in await membership.seated(access.team, access.day)}
         if entry.person_id not in people or (entry.standing_in_for is not None and entry.standing_in_for not in people):

@@ -100,6 +100,7 @@ async def ensure_minutes(access: MeetingAccess) -> dict:
     """Minutes for a meeting that was not run live in Convene (an empty draft to write in)."""
     async with writing():
         await lock_row(Meeting, access.meeting["id"])  # two first visits must not both create them
+        access = await access.confirm(run=True)
         await draft_from_meeting(access)
     return await get_minutes(access.meeting["id"])
 
@@ -113,6 +114,7 @@ MAX_BODY = 100_000
 async def save(access: MeetingAccess, body: str, version: str) -> None:
     """Saves a correction. Approved and locked minutes cannot be edited."""
     async with writing():
+        access = await access.confirm(run=True)
         minutes = await get_minutes(access.meeting["id"])
         if minutes is None or not policy.minutes_editable(minutes["status"]):
             raise Closed(NOT_EDITABLE)
@@ -142,6 +144,7 @@ async def move(access: MeetingAccess, status: str, version: str,
                approving_meeting_id: int | None = None) -> str | None:
     """Moves the minutes along draft → circulated → approved → locked. Returns a problem, or None."""
     async with writing():
+        access = await access.confirm(run=True)
         minutes = await get_minutes(access.meeting["id"])
         if minutes is None:
             return N_("There are no minutes yet.")

@@ -142,9 +142,9 @@ async def _add_meetings(team: dict, rows: list[Meeting]) -> list[int]:
 async def create_meeting(access: TeamAccess, data: MeetingInput, rule: Recurrence | None) -> int:
     """A one-off meeting, or a series and all its occurrences; each gets the team's standing items.
     Returns the id of the first meeting. Invalid when the rule produces no meeting."""
-    team = access.team
     async with writing():
-        await lock_row(Team, team["id"])
+        await lock_row(Team, access.team["id"])
+        team = (await access.confirm(policy.can_run)).team
         if rule is None:
             starts_at = to_utc(data.start_local(), team["time_zone"])
             return (await _add_meetings(team, [_meeting_row(team, data, starts_at, uid=new_uid())]))[0]
@@ -182,9 +182,10 @@ async def edit_meeting(access: MeetingAccess, data: MeetingInput, rule: Recurren
 
     Returns the id of the meeting to show afterwards. Raises Stale on a concurrent change.
     """
-    meeting, team = access.meeting, access.team
     async with writing():
-        await lock_row(Team, team["id"])
+        await lock_row(Team, access.team["id"])
+        access = await access.confirm(run=True)
+        meeting, team = access.meeting, access.team
         current = await Meeting.select(Meeting.version, Meeting.series).where(Meeting.id == meeting["id"]).first()
         if current is None or str(current["version"]) != version:
             raise Stale()
@@ -303,6 +304,7 @@ async def _rebuild_series(series: dict, team: dict, data: MeetingInput, rule: Re
 async def set_cancelled(access: MeetingAccess, cancelled: bool, version: str) -> None:
     """Cancels (or restores) one meeting; the rest of its series is untouched."""
     async with writing():
+        access = await access.confirm(run=True)
         updated = await Meeting.update({
             Meeting.status: "cancelled" if cancelled else "scheduled",
             Meeting.detached: access.meeting["series"] is not None,
@@ -325,6 +327,7 @@ async def invite(access: MeetingAccess, form: dict[str, str]) -> None:
     person_id = parse_id(form.get("person_id"))
     async with writing():
         await lock_row(Meeting, access.meeting["id"])
+        access = await access.confirm(run=True)
         guests = {p["id"] for p in await membership.seated(access.team, access.today) if p["role"] == "guest"}
         if person_id not in guests:
             raise Invalid(N_("Choose a guest from the team's roster."))

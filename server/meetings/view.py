@@ -23,10 +23,15 @@ from server.web.templating import environment
 # stale: different data is a different key. Each worker keeps its own; nothing is shared.
 RENDERED: OrderedDict[bytes, Markup] = OrderedDict()
 RENDERED_KEPT = 64
+_rendered_by: list = [None]  # the template object the entries in RENDERED were rendered by
 
 
 def agenda_items_html(access: MeetingAccess, agenda_view: agenda.Agenda) -> Markup:
     meeting = access.meeting
+    template = environment.get_template("meetings/_agenda_items.html")
+    if template is not _rendered_by[0]:  # reloaded after an edit (auto_reload): forget what the old one made
+        RENDERED.clear()
+        _rendered_by[0] = template
     shown = (meeting["id"], meeting["live_status"], access.team["time_zone"], access.editing, access.is_member,
              i18n.current_language.get(), agenda_view.items, agenda_view.open_actions)
     # pickle is a faithful serialisation (three times faster than repr here): equal bytes mean
@@ -34,7 +39,7 @@ def agenda_items_html(access: MeetingAccess, agenda_view: agenda.Agenda) -> Mark
     key = hashlib.blake2b(pickle.dumps(shown, protocol=5), digest_size=16).digest()
     html = RENDERED.get(key)
     if html is None:
-        html = Markup(environment.get_template("meetings/_agenda_items.html").render({
+        html = Markup(template.render({
             "m_": meeting, "access": access, "agenda": agenda_view, "zone": access.team["time_zone"],
         }))
         RENDERED[key] = html

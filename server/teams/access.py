@@ -35,6 +35,11 @@ class TeamAccess:
     def may(self, predicate: TeamPredicate) -> bool:
         return predicate(self.viewer, self.standing)
 
+    async def confirm(self, allowed: TeamPredicate | None = None) -> TeamAccess:
+        """Inside a write: the team and the viewer's standing read again, in the write's own
+        transaction, so no change between the page's check and the write slips through."""
+        return await team_access(self.viewer, self.team["id"], allowed)
+
 
 async def team_access(viewer: Viewer, team_id: int, allowed: TeamPredicate | None = None) -> TeamAccess:
     """The team and the viewer's standing. NotFound if there is no such team; Forbidden when

@@ -98,8 +98,9 @@ async def primary_agencies(person_ids: list[int], at: datetime) -> dict[int, int
         return {}
     rows = await Affiliation.select(Affiliation.person, Affiliation.agency).where(
         Affiliation.person.is_in(person_ids) & _affiliation_current_on(directory_day(at))
-    ).order_by(Affiliation.started_on)
-    return {row["person"]: row["agency"] for row in rows}  # the latest start wins an overlap
+    ).order_by(Affiliation.started_on, Affiliation.id)
+    # the latest start wins an overlap (then the latest recorded), as in primary_agency_sql
+    return {row["person"]: row["agency"] for row in rows}
 
 
 def primary_agency_sql(person_sql: str) -> str:
@@ -143,6 +144,11 @@ SEAT_COLUMNS = (
 
 def is_seat_current(seat: dict, day: date) -> bool:
     return is_current(seat["started_on"], seat["ended_on"], day)
+
+
+def has_ended(seat: dict, day: date) -> bool:
+    """The seat's last day is before `day` (its end date has come)."""
+    return seat["ended_on"] is not None and seat["ended_on"] <= day
 
 
 def _seated(without_guests: bool) -> Prepared:
@@ -262,8 +268,8 @@ def sort_roster(seats: list[dict], day: date) -> tuple[list[dict], list[dict], l
     """A team's seats (any columns, with started_on and ended_on) as current on `day`, starting
     later, and past (most recently ended first)."""
     current = [seat for seat in seats if is_seat_current(seat, day)]
-    upcoming = [seat for seat in seats if seat["started_on"] > day and seat["ended_on"] is None]
-    past = [seat for seat in seats if seat["ended_on"] is not None and seat["ended_on"] <= day]
+    upcoming = [seat for seat in seats if seat["started_on"] > day]
+    past = [seat for seat in seats if has_ended(seat, day)]
     return current, upcoming, sorted(past, key=lambda seat: seat["ended_on"], reverse=True)
 
 

@@ -225,6 +225,10 @@ def validate_seat(
     return SeatInput(person_id, agency_id, role, alternate_for_id, started_on), {}
 
 
+def change_start_problem(change_starts: date, seat_started: date) -> str | None:
+    return N_("A change cannot take effect before the seat began.") if change_starts < seat_started else None
+
+
 def validate_end(raw_date: str, started_on: date, today: date) -> tuple[date | None, str | None]:
     """The date a seat ends: today by default, never before it began."""
     ended_on = parse_date(raw_date) if raw_date.strip() else today

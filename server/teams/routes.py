@@ -97,7 +97,7 @@ class RosterController(Controller):
         if can_manage:
             chosen = parse_id(values.get("person_id"))
             choices = await service.seat_choices(found.team["id"], found.today, (chosen,) if chosen else ())
-            found_people = await service.find_people(found.team["id"], found.today, person_search)
+            found_people = await service.find_people(found.team["id"], found.today, found.viewer.at, person_search)
         return render(request, "teams/roster.html", {
             "team": found.team, "roster": await service.roster(found.team, found.today),
             "can_manage": can_manage, "choices": choices, "errors": errors or {}, "values": values,
@@ -116,7 +116,7 @@ class RosterController(Controller):
         found = await team_access(request.user, team_id, policy.can_manage_roster)
         search = without_nul(person_q)[:100]
         return render(request, "teams/_people_found.html", {
-            "found_people": await service.find_people(found.team["id"], found.today, search),
+            "found_people": await service.find_people(found.team["id"], found.today, found.viewer.at, search),
             "person_search": search, "values": {},
         })
 

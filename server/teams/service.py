@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 from server import clock
 from server.accounts.policy import Viewer
@@ -115,9 +115,10 @@ async def seat_choices(team_id: int, today: date, person_ids: tuple[int, ...] = 
     }
 
 
-async def find_people(team_id: int, today: date, search: str) -> list[dict]:
+async def find_people(team_id: int, today: date, at: datetime, search: str) -> list[dict]:
     """Active people whose name or email contains `search` and who hold no seat on the team
-    (now or starting later): at most MAX_PEOPLE_FOUND, for the roster's active search."""
+    (now or starting later), with their agency at `at`: at most MAX_PEOPLE_FOUND, for the
+    roster's active search."""
     search = " ".join(search.split())[:100]
     if len(search) < 2:
         return []
@@ -128,7 +129,7 @@ async def find_people(team_id: int, today: date, search: str) -> list[dict]:
             & (contains(Person.name, search) | contains(Person.email, search))
             & Person.id.not_in(list(seated) or [0])
         ).order_by(Person.name).limit(MAX_PEOPLE_FOUND)
-        agencies = await membership.primary_agencies([p["id"] for p in people], clock.now())
+        agencies = await membership.primary_agencies([p["id"] for p in people], at)
         names = {a["id"]: a["name"] for a in await Agency.select(Agency.id, Agency.name).where(
             Agency.id.is_in(list(set(agencies.values())) or [0]))}
     for person in people:
@@ -174,11 +175,18 @@ def _grantable(access: TeamAccess) -> frozenset[str]:
     return policy.grantable_roles(access.viewer, access.standing)
 
 
+async def _roster_locked(access: TeamAccess) -> TeamAccess:
+    """Inside writing(): the roster locked and the viewer's standing read again, so a seat ended
+    meanwhile (theirs, say) is what decides."""
+    await lock_row(Team, access.team["id"])
+    return await access.confirm(policy.can_manage_roster)
+
+
 async def add_seat(access: TeamAccess, form: dict[str, str]) -> dict[str, str]:
     """Adds a member to the roster; returns field messages (empty on success)."""
-    team, today = access.team, access.today
     async with writing():
-        await lock_row(Team, team["id"])
+        access = await _roster_locked(access)
+        team, today = access.team, access.today
         facts = await _facts(team["id"], today, _form_person_ids(form))
         seat, errors = policy.validate_seat(form, facts, today, _grantable(access))
         if seat is None:
@@ -214,7 +222,7 @@ async def _seat_to_change(team_id: int, seat_id: int, version: str, today: date,
         raise NotFound()
     if str(old["version"]) != str(version):
         raise Stale()
-    if old["ended_on"] is not None and old["ended_on"] <= today:
+    if membership.has_ended(old, today):
         raise NotFound()
     if old["role"] not in grantable:
         raise Forbidden()
@@ -224,16 +232,17 @@ async def _seat_to_change(team_id: int, seat_id: int, version: str, today: date,
 async def change_seat(access: TeamAccess, seat_id: int, form: dict[str, str]) -> dict[str, str]:
     """Role, agency or alternate change from a date: the old seat ends, a new one begins.
     Returns field messages (empty on success)."""
-    team, today, grantable = access.team, access.today, _grantable(access)
     async with writing():
-        await lock_row(Team, team["id"])
+        access = await _roster_locked(access)
+        team, today, grantable = access.team, access.today, _grantable(access)
         old = await _seat_to_change(team["id"], seat_id, form.get("version", ""), today, grantable)
         facts = await _facts(team["id"], today, _form_person_ids(form) | {old["person"]})
         seat, errors = policy.validate_seat(form, facts, today, grantable, replacing_person_id=old["person"])
         if seat is None:
             return errors
-        if seat.started_on < old["started_on"]:
-            return {"started_on": N_("A change cannot take effect before the seat began.")}
+        problem = policy.change_start_problem(seat.started_on, old["started_on"])
+        if problem:
+            return {"started_on": problem}
         if (seat.role, seat.agency_id, seat.alternate_for_id) == (old["role"], old["agency"], old["alternate_for"]):
             return {}
         await _end_if_unchanged(seat_id, old["version"], seat.started_on, access.viewer)
@@ -243,9 +252,9 @@ async def change_seat(access: TeamAccess, seat_id: int, form: dict[str, str]) ->
 
 async def end_seat(access: TeamAccess, seat_id: int, raw_date: str, version: str) -> None:
     """Ends a membership; Invalid when the date is wrong."""
-    team, today = access.team, access.today
     async with writing():
-        await lock_row(Team, team["id"])
+        access = await _roster_locked(access)
+        team, today = access.team, access.today
         old = await _seat_to_change(team["id"], seat_id, version, today, _grantable(access))
         ended_on, problem = policy.validate_end(raw_date, old["started_on"], today)
         if problem:
@@ -356,7 +365,7 @@ async def preview_import(access: TeamAccess, records: list[dict[str, str]]) -> l
 async def commit_import(access: TeamAccess, records: list[dict[str, str]]) -> tuple[int, list[policy.ImportRow]]:
     """Writes every row in one transaction, or nothing when any row has a problem."""
     async with writing():
-        await lock_row(Team, access.team["id"])
+        access = await _roster_locked(access)
         rows = await _check_import(access, records)
         if any(row.problems for row in rows):
             return 0, rows

@@ -91,9 +91,12 @@ class RequestContext:
                 await stack.enter_async_context(db.reading())
             cookies = read_cookies(scope)
             viewer = await self.find_viewer(cookies.get(SESSION_COOKIE, ""))
-            await self._serve(scope, receive, send, cookies, viewer)
+            # The page is rendered by the time its headers go out: end the read then, so a slow
+            # client does not hold a database connection while the body travels.
+            await self._serve(scope, receive, send, cookies, viewer, before_response=stack.aclose)
 
-    async def _serve(self, scope: Scope, receive: Receive, send: Send, cookies: dict[str, str], viewer) -> None:
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, cookies: dict[str, str], viewer,
+                     before_response=None) -> None:
         scope["user"] = viewer
         scope["auth"] = None
         language = i18n.pick_language(
@@ -106,6 +109,8 @@ class RequestContext:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                if before_response is not None:
+                    await before_response()
                 headers = MutableScopeHeaders.from_message(message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)

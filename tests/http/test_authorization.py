@@ -61,7 +61,7 @@ from tests.conftest import (
     log_in,
     make_client,
 )
-from tests.meetings_helpers import add_item, held_meeting, on_team
+from tests.meetings_helpers import held_meeting, on_team
 
 # Personas: the DESIGN §4 columns, plus people who must be turned away.
 
@@ -333,11 +333,10 @@ async def table_records(demo, team_key: str) -> TeamRecords:
     assert not await agenda.add_template_item(lead, {"kind": "standing", "title": "Walk: introductions",
                                                       "planned_minutes": "10"})
     template_item = (await agenda.template_items(lead.team["id"]))[-1]["id"]
-    earlier = await held_meeting(lead, "Walk: earlier meeting", minutes_ago=40)
-    carry_item = await add_item(earlier, "discussion", "Walk: left unfinished")
-    table = await held_meeting(lead, "Walk: meeting of the table", minutes_ago=30)
-    item = await add_item(table, "discussion", "Walk: respite capacity")
-    spare = await add_item(table, "presentation", "Walk: spare item, deleted")
+    earlier, (carry_item,) = await held_meeting(lead, "Walk: earlier meeting", minutes_ago=40,
+                                                items=(("discussion", "Walk: left unfinished"),))
+    table, (item, spare) = await held_meeting(lead, "Walk: meeting of the table", minutes_ago=30, items=(
+        ("discussion", "Walk: respite capacity"), ("presentation", "Walk: spare item, deleted")))
     assert carry_item in {c["id"] for c in await agenda.carry_over_candidates(table)}, (
         "another meeting of the team ended between the walk's two: pick other times"
     )
@@ -482,10 +481,9 @@ async def test_an_htmx_request_without_a_session_is_told_where_to_log_in(client,
 
 async def collab_meeting(demo, title: str, *, published: bool, item_title: str, minutes_ago: int = 50):
     lead = await on_team(demo, CHAIR, demo.team(TEAM_NAMES["collab"]))
-    held = await held_meeting(lead, title, minutes_ago=minutes_ago)
+    held, _ = await held_meeting(lead, title, minutes_ago=minutes_ago, items=(("discussion", item_title),))
     if not published:
         await Meeting.update({Meeting.agenda_published_at: None}).where(Meeting.id == held.meeting["id"])
-    await add_item(held, "discussion", item_title)
     return held
 
 

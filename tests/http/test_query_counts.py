@@ -66,8 +66,9 @@ MEETING_PAGE = 7  # session, access (with minutes), items with decisions, action
 LIVE_VIEW = 7  # session, access, items with decisions, action items, roster, check-ins, owners
 CHANGED_PANEL = 4  # a member watching: session, access, items with decisions, action items
 UNCHANGED_POLL = 2  # session, and the meeting with the viewer's standing
-# Access, roster, count, insert, bump (PostgreSQL also locks the meeting's row); then the agenda.
-ADD_ITEM_POST = 6 + MEETING_PAGE - 1 + (0 if db.is_sqlite() else 1)
+# Access, the access again inside the write, roster, count, insert, bump (PostgreSQL also locks
+# the meeting's row); then the agenda.
+ADD_ITEM_POST = 7 + MEETING_PAGE - 1 + (0 if db.is_sqlite() else 1)
 
 
 async def two_meetings(client, token, demo) -> tuple[int, int]:

@@ -30,22 +30,44 @@ def module_name(path: Path) -> str:
 
 # The clock.
 
-WALL_CLOCK_CALLS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
-                    ("time", "time"), ("time", "localtime"), ("time", "gmtime")}
-SQL = re.compile(r"\b(?:SELECT|UPDATE|INSERT|DELETE|WHERE|DEFAULT)\b")
-SQL_NOW = re.compile(r"\bnow\s*\(\s*\)|\b(?:CURRENT_TIMESTAMP|CURRENT_DATE|LOCALTIMESTAMP)\b", re.IGNORECASE)
+CLOCK_READS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
+               ("time", "time"), ("time", "time_ns"), ("time", "localtime"), ("time", "gmtime"),
+               ("time", "ctime"), ("time", "asctime")}
+CLOCK_MODULES = {"datetime", "time"}
+SQL = re.compile(r"\b(?:SELECT|UPDATE|INSERT|DELETE|WHERE|DEFAULT|VALUES)\b", re.IGNORECASE)
+SQL_NOW = re.compile(
+    r"\bnow\s*\(\s*\)|\b(?:CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME|LOCALTIMESTAMP|LOCALTIME)\b"
+    r"|\b(?:clock_timestamp|statement_timestamp|transaction_timestamp|timeofday)\s*\("
+    r"|'now'", re.IGNORECASE)
+
+
+def _aliases(tree: ast.AST) -> dict[str, str]:
+    """Local names for the datetime and time modules and their classes (import ... as ...)."""
+    names = {"datetime": "datetime", "date": "date", "time": "time"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in CLOCK_MODULES:
+                    names[alias.asname or alias.name] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module in CLOCK_MODULES:
+            for alias in node.names:
+                names[alias.asname or alias.name] = alias.name
+    return names
 
 
 def wall_clock_reads(source: str) -> list[str]:
-    """Calls that read the wall clock (datetime.now(), date.today(), time.time(), …) and SQL
-    strings that ask the database for the time."""
+    """Reads of the wall clock: datetime.now(), date.today(), time.time() and the like, called
+    or passed along (default_factory=datetime.now), under any import name; and SQL that asks the
+    database for the time (now(), CURRENT_TIMESTAMP, SQLite's 'now')."""
+    tree = ast.parse(source)
+    names = _aliases(tree)
     found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            owner = node.func.value
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            owner = node.value
             name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else ""
-            if (name, node.func.attr) in WALL_CLOCK_CALLS:
-                found.append(f"line {node.lineno}: {name}.{node.func.attr}()")
+            if (names.get(name, name), node.attr) in CLOCK_READS:
+                found.append(f"line {node.lineno}: {name}.{node.attr}")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_NOW.search(node.value) \
                 and SQL.search(node.value):
             found.append(f"line {node.lineno}: SQL reads the database's clock")
@@ -57,9 +79,40 @@ def test_the_clock_scanner_finds_every_way_of_reading_the_time():
         "from datetime import date, datetime\nimport time\n"
         "a = datetime.now()\nb = date.today()\nc = time.time()\nd = 'SELECT now()'\n"
         "import datetime as dt\ne = dt.datetime.utcnow()\n"
+        "from datetime import datetime as moment\nf = moment.now()\n"
+        "g = field(default_factory=datetime.now)\nh = time.time_ns()\n"
+        "i = \"SELECT * FROM x WHERE at < datetime('now')\"\nj = 'UPDATE x SET at = CURRENT_TIMESTAMP'\n"
     )
-    assert len(wall_clock_reads(snippet)) == 5
-    assert wall_clock_reads("from server import clock\nx = clock.now()\n") == []
+    assert len(wall_clock_reads(snippet)) == 10, wall_clock_reads(snippet)
+    assert wall_clock_reads("from server import clock\nx = clock.now()\ny = 'Tests build dates from now()'\n") == []
+
+
+def timestamp_defaults_left_to_piccolo() -> dict[str, list[str]]:
+    """Rows built in server/ without a value for a not-null Timestamptz column: Piccolo would
+    fill it with the wall clock (TimestamptzNow), not the test clock."""
+    from piccolo.columns import Timestamptz
+
+    from server.piccolo_app import APP_CONFIG
+
+    needed = {table.__name__: {column._meta.name for column in table._meta.columns
+                               if isinstance(column, Timestamptz) and not column._meta.null}
+              for table in APP_CONFIG.table_classes}
+    found: dict[str, list[str]] = {}
+    for path in python_files(SERVER):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and needed.get(node.func.id):
+                given = {keyword.arg for keyword in node.keywords}
+                if None in given:  # **values: the names are not in the source
+                    continue
+                missing = needed[node.func.id] - given
+                if missing:
+                    found.setdefault(str(path.relative_to(ROOT)), []).append(
+                        f"line {node.lineno}: {node.func.id}() without {sorted(missing)}")
+    return found
+
+
+def test_every_row_the_app_builds_has_its_timestamps_from_the_clock():
+    assert not timestamp_defaults_left_to_piccolo()
 
 
 def test_only_the_clock_module_reads_the_time():
@@ -78,22 +131,30 @@ def test_only_the_clock_module_reads_the_time():
 CONDITION_METHODS = {"is_null", "is_not_null", "is_in", "not_in"}
 
 
+DATE_CONDITION_SQL = re.compile(r"\b(?:started_on|ended_on)\s*(?:[<>]=?|IS\s+(?:NOT\s+)?NULL)", re.IGNORECASE)
+
+
 def current_standing_queries(source: str) -> list[str]:
     """Conditions on a seat's or affiliation's dates (Membership.ended_on.is_null(),
-    Affiliation.started_on <= day, …), and calls of the bare date predicate: both decide what is
-    current, which only teams/membership.py may. Selecting, ordering by or writing the columns
-    asks nothing."""
+    Affiliation.started_on <= day, seat["ended_on"] <= today, SQL's "ended_on > ..."), and
+    calls of the bare date predicate: all decide what is current, which only
+    teams/membership.py may. Selecting, ordering by or writing the columns asks nothing."""
     tree = ast.parse(source)
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     found = []
     for node in ast.walk(tree):
+        parent = parents.get(node)
         if isinstance(node, ast.Attribute) and node.attr in DATE_COLUMNS and isinstance(node.value, ast.Name) \
                 and node.value.id in TABLES_WITH_STANDING:
-            parent = parents.get(node)
             compared = isinstance(parent, ast.Compare)
             tested = isinstance(parent, ast.Attribute) and parent.attr in CONDITION_METHODS
             if compared or tested:
                 found.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
+                and node.slice.value in DATE_COLUMNS and isinstance(parent, ast.Compare):
+            found.append(f"line {node.lineno}: [{node.slice.value!r}] compared")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and DATE_CONDITION_SQL.search(node.value):
+            found.append(f"line {node.lineno}: SQL condition on a seat's dates")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
             called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
             if called in {"is_current", "is_active_on"}:
@@ -106,8 +167,10 @@ def test_the_standing_scanner_finds_date_conditions_but_not_writes():
         "rows = Membership.select().where(Membership.ended_on.is_null())\n"
         "old = Affiliation.select().where(Affiliation.started_on <= day)\n"
         "if policy.is_current(a, b, c): pass\n"
+        "if seat['ended_on'] <= today: pass\n"
+        "rows = Membership.raw('SELECT id FROM membership WHERE ended_on IS NULL')\n"
     )
-    assert len(current_standing_queries(asking)) == 3
+    assert len(current_standing_queries(asking)) == 5
     ending = "await Membership.update({Membership.ended_on: day}).where(Membership.id == 1)\n"
     listing = "Membership.select(Membership.started_on).order_by(Membership.started_on)\n"
     assert current_standing_queries(ending) == current_standing_queries(listing) == []
@@ -173,7 +236,8 @@ def test_policies_are_pure():
 
 # Links.
 
-HARD_CODED_LINK = re.compile(r'(?:href|action|formaction|hx-get|hx-post|hx-put|hx-delete|src|data-[\w-]+-url)="/')
+HARD_CODED_LINK = re.compile(
+    r"""(?:href|action|formaction|hx-get|hx-post|hx-put|hx-patch|hx-delete|src|data-[\w-]+-url)\s*=\s*["']/""")
 
 
 def hard_coded_links(template: str) -> list[str]:
@@ -192,12 +256,64 @@ def test_every_internal_link_in_a_template_comes_from_the_url_builder():
     assert not offenders, offenders
 
 
+# Calls whose path arguments declare or match a route rather than link to one.
+ROUTE_DECLARATIONS = {"get", "post", "put", "patch", "delete", "route", "websocket", "create_static_files_router",
+                      "startswith"}
+
+
+def route_prefixes() -> tuple[str, ...]:
+    """The first segment of every route the app serves: "/teams", "/login", "/static", ..."""
+    from server.urls import _learn_routes, _routes
+
+    _learn_routes()
+    return tuple(sorted({"/" + template.split("/")[1] for template, _ in _routes.values() if template != "/"}))
+
+
+def paths_written_by_hand(source: str, prefixes: tuple[str, ...]) -> list[str]:
+    """String literals (and f-string openings) that start with one of the app's paths, except
+    where a route is declared or matched: a route decorator's path, a controller's `path = ...`,
+    a middleware's `path.startswith(...)`."""
+    tree = ast.parse(source)
+    declared: set[int] = set()  # ids of the constants that declare a route
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in ROUTE_DECLARATIONS:
+                declared.update(id(n) for arg in [*node.args, *(k.value for k in node.keywords if k.arg == "path")]
+                                for n in ast.walk(arg))
+        elif isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if isinstance(statement, ast.Assign) and any(getattr(t, "id", "") == "path" for t in statement.targets):
+                    declared.update(id(n) for n in ast.walk(statement.value))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            opening = node.values[0] if node.values else None
+            declared.update(id(n) for n in node.values)  # judged here, as the f-string's opening
+            if isinstance(opening, ast.Constant) and id(node) not in declared and _is_app_path(opening.value, prefixes):
+                found.append(f"line {node.lineno}: f{opening.value!r}…")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in declared:
+            if _is_app_path(node.value, prefixes):
+                found.append(f"line {node.lineno}: {node.value!r}")
+    return sorted(found, key=lambda line: int(line.split(":")[0].removeprefix("line ")))
+
+
+def _is_app_path(text: str, prefixes: tuple[str, ...]) -> bool:
+    return any(text == prefix or text.startswith((prefix + "/", prefix + "?")) for prefix in prefixes)
+
+
+def test_the_path_scanner_finds_a_path_written_by_hand():
+    prefixes = ("/teams", "/logout")
+    assert paths_written_by_hand('redirect("/teams/1")\nx = f"/teams/{i}/roster"\ny = "/logout"', prefixes) == [
+        "line 1: '/teams/1'", "line 2: f'/teams/'…", "line 3: '/logout'"]
+    declared = 'class C(Controller):\n    path = "/teams"\n    @get("/teams/{id:int}")\n    def f(self): ...\n'
+    assert paths_written_by_hand(declared + 'router = create_static_files_router(path="/teams")', prefixes) == []
+    assert paths_written_by_hand('cookie(path="/")\nz = "/teamsters"\nscope["path"].startswith("/teams/")', prefixes) == []
+
+
 def test_no_controller_or_service_writes_a_path_by_hand():
-    literal_path = re.compile(r"""(?<![\w@.])(?:f?["'])/(?:teams|meetings|actions|people|agencies|account|login)\b""")
-    offenders = {}
-    for path in python_files(SERVER):
-        lines = [f"line {n}: {line.strip()}" for n, line in enumerate(path.read_text().splitlines(), 1)
-                 if literal_path.search(line) and "path =" not in line and "@get(" not in line and "@post(" not in line]
-        if lines:
-            offenders[str(path.relative_to(ROOT))] = lines
+    prefixes = route_prefixes()
+    assert {"/teams", "/meetings", "/login", "/logout", "/set-password", "/static"} <= set(prefixes), prefixes
+    offenders = {str(path.relative_to(ROOT)): found for path in python_files(SERVER)
+                 if path != SERVER / "urls.py" and (found := paths_written_by_hand(path.read_text(), prefixes))}
     assert not offenders, offenders
