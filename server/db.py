@@ -24,15 +24,16 @@ from pathlib import Path
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 from piccolo.querystring import QueryString
 
 _mode: ContextVar[str | None] = ContextVar("convene_transaction_mode", default=None)
 
 # Piccolo converts every INTEGER it reads on SQLite through Decimal, to accept floats stored in
 # integer columns; Convene's integer columns only ever hold integers, and that conversion was a
-# tenth of a long page's time. int() reads SQLite's bytes directly.
-sqlite3.register_converter("INTEGER", int)
+# tenth of a long page's time. Without a converter the driver hands SQLite's integers over as
+# Python ints itself, with no Python call per value (sqlite3 has no unregister_converter).
+sqlite3.converters.pop("INTEGER", None)
 
 
 class _Statement:
@@ -58,8 +59,14 @@ class _InlineCursor:
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self.cursor = cursor
 
-    async def fetchall(self) -> list:
-        return self.cursor.fetchall()
+    async def fetchall(self) -> list[dict]:
+        """Rows as dicts, as Piccolo's row factory makes them, with the column names read once
+        per statement rather than once per row (a third of the cost of a 60-row read)."""
+        rows = self.cursor.fetchall()
+        if not rows:
+            return rows
+        names = [column[0] for column in self.cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 class _InlineConnection:
@@ -139,8 +146,7 @@ class ConveneSQLiteEngine(SQLiteEngine):
         return _idle_sqlite.pop() if _idle_sqlite else self.new_inline_connection()
 
     def new_inline_connection(self) -> _InlineConnection:
-        connection = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
-        connection.row_factory = dict_factory
+        connection = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)  # rows: _InlineCursor
         connection.execute("PRAGMA foreign_keys = 1")
         return _InlineConnection(connection)
 

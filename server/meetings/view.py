@@ -3,51 +3,11 @@ chair's editing aids), the live view, and what a watching page's poll needs."""
 
 from __future__ import annotations
 
-import hashlib
-import pickle
-from collections import OrderedDict
-
-from markupsafe import Markup
-
-from server import i18n
 from server.actions import service as actions
 from server.db import reading
 from server.meetings import agenda, live, policy, scheduling
 from server.meetings.access import MeetingAccess
 from server.teams import membership
-from server.web.templating import environment
-
-# Rendered agenda lists by a digest of everything they show. The list is the costly part of a
-# meeting page, and it is shown unchanged far more often than it changes (every watcher after
-# each change, every reload). Keyed by content, never by id or version, so an entry is never
-# stale: different data is a different key. Each worker keeps its own; nothing is shared.
-RENDERED: OrderedDict[bytes, Markup] = OrderedDict()
-RENDERED_KEPT = 64
-_rendered_by: list = [None]  # the template object the entries in RENDERED were rendered by
-
-
-def agenda_items_html(access: MeetingAccess, agenda_view: agenda.Agenda) -> Markup:
-    meeting = access.meeting
-    template = environment.get_template("meetings/_agenda_items.html")
-    if template is not _rendered_by[0]:  # reloaded after an edit (auto_reload): forget what the old one made
-        RENDERED.clear()
-        _rendered_by[0] = template
-    shown = (meeting["id"], meeting["live_status"], access.team["time_zone"], access.editing, access.is_member,
-             i18n.current_language.get(), agenda_view.items, agenda_view.open_actions)
-    # pickle is a faithful serialisation (three times faster than repr here): equal bytes mean
-    # equal data; equal data may rarely pickle differently, which costs a render, never a wrong page.
-    key = hashlib.blake2b(pickle.dumps(shown, protocol=5), digest_size=16).digest()
-    html = RENDERED.get(key)
-    if html is None:
-        html = Markup(template.render({
-            "m_": meeting, "access": access, "agenda": agenda_view, "zone": access.team["time_zone"],
-        }))
-        RENDERED[key] = html
-        if len(RENDERED) > RENDERED_KEPT:
-            RENDERED.popitem(last=False)
-    else:
-        RENDERED.move_to_end(key)
-    return html
 
 
 async def meeting_page(access: MeetingAccess, *, editing_aids: bool = True) -> dict:
@@ -69,7 +29,6 @@ async def meeting_page(access: MeetingAccess, *, editing_aids: bool = True) -> d
             })
     context["minutes_visible"] = access.can_see_minutes()
     context["current"] = current_item(context["agenda"], meeting)
-    context["agenda_items"] = agenda_items_html(access, context["agenda"]) if context["agenda"] else ""
     return context
 
 

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from server import clock, i18n, urls
 from server.config import ROOT, settings
 from server.web.flash import FLASH_MESSAGES
+from server.web.fragment_cache import FragmentCache
 
 HTMX_FILE = "js/htmx-2.0.11.min.js"
 
@@ -47,6 +48,7 @@ def make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=settings.env != "production",
+        extensions=[FragmentCache],
     )
     env.globals.update(
         _=template_gettext,
