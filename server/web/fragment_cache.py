@@ -4,15 +4,18 @@ distinct set of the values it lists (and the reader's language), then served fro
 For the costly parts that are shown unchanged far more often than they change: a meeting's
 agenda list (every watcher, every reload), the chair's editing tools (every agenda change
 re-renders the agenda around them). Keyed by content, never by id or version, so an entry is
-never stale: different values are a different key. The values must be everything the fragment
-shows; under test, every hit is rendered again and compared, so a value left out of a key
-fails the suite. Each worker keeps its own entries, least recently used dropped first.
+never stale. The values must be everything the fragment shows; under test, every hit is
+rendered again and compared, so a value left out of a key fails the suite.
+
+The simple values (text, numbers, booleans, None) pick the entry: one per distinct set of
+them, the latest content. The others (lists, rows) are kept and compared with `==` on the
+next use, which costs a sixth of serialising them; so a value keeps one type in its place
+(`True == 1`), and is what the request built, never an object changed after the page is made.
+Each worker keeps its own entries, least recently used dropped first.
 """
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 import secrets
 from collections import OrderedDict
 
@@ -23,7 +26,8 @@ from markupsafe import Markup
 from server import i18n
 from server.config import settings
 
-KEPT_CHARACTERS = 8_000_000  # per worker, about 16 MB of str at most
+KEPT_CHARACTERS = 8_000_000  # of rendered HTML per worker (about 8 to 16 MB)
+_SIMPLE = (str, int, float, bool, type(None))
 
 
 class FragmentMismatch(AssertionError):
@@ -35,7 +39,7 @@ class FragmentCache(Extension):
     def __init__(self, environment) -> None:
         super().__init__(environment)
         self.verify = settings.env == "test"  # every hit rendered again and compared
-        self.entries: OrderedDict[bytes, Markup] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[list, Markup]] = OrderedDict()  # simple values → content, html
         self.characters = 0
 
     def parse(self, parser):
@@ -51,22 +55,24 @@ class FragmentCache(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _fragment(self, token: str, values: list, caller) -> Markup:
-        # pickle is a faithful serialisation (three times faster than repr here): equal bytes
-        # mean equal values; equal values may rarely pickle differently, which costs a render.
-        shown = (token, i18n.current_language.get(), values)
-        key = hashlib.blake2b(pickle.dumps(shown, protocol=5), digest_size=16).digest()
-        html = self.entries.get(key)
-        if html is not None:
+        simple = tuple(value for value in values if isinstance(value, _SIMPLE))
+        content = [value for value in values if not isinstance(value, _SIMPLE)]
+        key = (token, i18n.current_language.get(), simple)
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] == content:
             self.entries.move_to_end(key)
-            if self.verify and Markup(caller()) != html:
+            if self.verify and Markup(caller()) != entry[1]:
                 raise FragmentMismatch(f"{token.rsplit(':', 1)[0]} {values[0]!r}: the cached fragment differs from"
                                        " a fresh rendering (its key misses a value it shows)")
-            return html
+            return entry[1]
         html = Markup(caller())
-        self.entries[key] = html
+        if entry is not None:
+            self.characters -= len(entry[1])
+        self.entries[key] = (content, html)
+        self.entries.move_to_end(key)
         self.characters += len(html)
         while self.characters > KEPT_CHARACTERS and len(self.entries) > 1:
-            _, dropped = self.entries.popitem(last=False)
+            _, (_, dropped) = self.entries.popitem(last=False)
             self.characters -= len(dropped)
         return html
 

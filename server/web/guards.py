@@ -1,4 +1,7 @@
-"""Guards: who may reach a route at all. Finer rules live in each capability's policy and access."""
+"""Guards: who may reach a route at all. Finer rules live in each capability's policy and access.
+
+They are coroutines: Litestar runs a plain function guard on a worker thread, a hop on every
+request for a check that reads one scope entry."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from litestar.handlers.base import BaseRouteHandler
 from server.errors import Forbidden
 
 
-def login_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def login_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """Applied to the whole app; handlers marked opt={"public": True} are open to all."""
     if handler.opt.get("public"):
         return
@@ -17,7 +20,7 @@ def login_required(connection: ASGIConnection, handler: BaseRouteHandler) -> Non
         raise NotAuthorizedException()
 
 
-def admin_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def admin_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     viewer = connection.scope.get("user")
     if viewer is None:
         raise NotAuthorizedException()

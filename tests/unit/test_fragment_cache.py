@@ -27,6 +27,17 @@ def test_a_fragment_renders_once_per_distinct_key():
     assert renders_counted(env, rows=rows) == ("<li>Budget</li><li>&lt;Intake&gt;</li>", 1)
     assert renders_counted(env, rows=[dict(r) for r in rows]) == ("<li>Budget</li><li>&lt;Intake&gt;</li>", 0)
     assert renders_counted(env, rows=rows[:1]) == ("<li>Budget</li>", 1)
+    # Lists are compared, not keyed: the fragment keeps its latest content only.
+    assert renders_counted(env, rows=rows)[1] == 1
+
+
+def test_simple_values_pick_separate_entries():
+    env, cache = environment('{% cache "x", meeting_id, rows %}{{ count() }}{{ meeting_id }}{% endcache %}')
+    cache.verify = False
+    for meeting_id in (1, 2):
+        assert renders_counted(env, meeting_id=meeting_id, rows=[meeting_id])[1] == 1
+    assert renders_counted(env, meeting_id=1, rows=[1]) == ("1", 0)
+    assert renders_counted(env, meeting_id=2, rows=[2]) == ("2", 0)
 
 
 def test_the_readers_language_is_part_of_every_key():
