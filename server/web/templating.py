@@ -142,17 +142,20 @@ def render(
 ) -> Response[str]:
     """The whole page, or only `block` of it (or several blocks) when htmx asked for a fragment."""
     template = environment.get_template(template_name)
+    csrf_token = ScopeState.from_scope(request.scope).csrf_token or ""
     values = {
         "request": request,
         "viewer": request.scope.get("user"),
         "lang": i18n.current_language.get(),
-        "csrf_token": ScopeState.from_scope(request.scope).csrf_token or "",
+        "csrf_token": csrf_token,
+        "csrf_field": Markup('<input type="hidden" name="_csrf_token" value="%s">') % csrf_token,
         "flash": request.scope.get("flash"),
         **(context or {}),
     }
     if block and is_fragment_request(request):
-        # A block rendered alone skips the template's top-level {% import %}: supply the macros.
-        values["m"] = environment.get_template("_macros.html").make_module(values)
+        # A block rendered alone skips the template's top-level {% import %}: supply the macros
+        # (they take no context, so the module is built once).
+        values["m"] = environment.get_template("_macros.html").module
         jinja_context = template.new_context(values)
         names = block if isinstance(block, tuple) else (block,)
         body = "".join("".join(template.blocks[name](jinja_context)) for name in names)
