@@ -10,17 +10,20 @@ that are current (tests/unit/test_layers.py holds everyone to that).
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import cache
 
 from piccolo.query.functions.aggregate import Count
 
 from server import clock
 from server.accounts.tables import Affiliation
 from server.config import settings
-from server.db import Prepared
+from server.db import Prepared, Raw
 from server.teams.policy import NO_STANDING, Standing, is_current
-from server.teams.tables import Membership
+from server.teams.tables import Membership, Team
 
 
 def _seat_current_on(day: date):
@@ -242,26 +245,31 @@ async def with_standing(
     and the person's standing there at `at`. `extra` are SQL expressions (alias included) over
     the row `o`, with `extra_args` for their {} parameters; their values come back in the last dict.
     None when the row does not exist."""
-    is_team = table._meta.tablename == "team"
-    selected = [f"t.{field} AS t__{field}" for field in TEAM_FIELDS]
-    if not is_team:
-        selected += [f"o.{field} AS o__{field}" for field in fields]
-    selected += [SEAT_SELECT, *extra]
-    source = "team t" if is_team else f"{table._meta.tablename} o JOIN team t ON t.id = o.team"
-    where = "t.id = {}" if is_team else "o.id = {}"
-    rows = await table.raw(
-        f"SELECT {', '.join(selected)} FROM {source} {seat_join('t.id')} WHERE {where}",
-        *extra_args, person_id, object_id,
-    )
+    arguments = (*extra_args, person_id, object_id)
+    rows = await _standing_query(table, fields, extra).rows(**{f"p{n}": value for n, value in enumerate(arguments)})
     if not rows:
         return None
     first = rows[0]
     team = {field: first[f"t__{field}"] for field in TEAM_FIELDS}
     team["is_public"] = bool(team["is_public"])
-    row = team if is_team else {field: first[f"o__{field}"] for field in fields}
+    row = team if table is Team else {field: first[f"o__{field}"] for field in fields}
     known = {f"t__{field}" for field in TEAM_FIELDS} | {f"o__{field}" for field in fields}
     extras = {key: value for key, value in first.items() if key not in known and not key.startswith("seat_")}
     return row, team, standing_from_rows(rows, team["time_zone"], at), extras
+
+
+@cache
+def _standing_query(table, fields: tuple[str, ...], extra: tuple[str, ...]) -> Raw:
+    """with_standing's statement for one shape of call, written once (every page runs one)."""
+    selected = [f"t.{field} AS t__{field}" for field in TEAM_FIELDS]
+    if table is not Team:
+        selected += [f"o.{field} AS o__{field}" for field in fields]
+    selected += [SEAT_SELECT, *extra]
+    source = "team t" if table is Team else f"{table._meta.tablename} o JOIN team t ON t.id = o.team"
+    where = "t.id = {}" if table is Team else "o.id = {}"
+    sql = f"SELECT {', '.join(selected)} FROM {source} {seat_join('t.id')} WHERE {where}"
+    numbers = itertools.count()  # the {} in order: the extras', the person's, the row's
+    return Raw(re.sub(r"\{\}", lambda _: f"{{p{next(numbers)}}}", sql), table)
 
 
 def sort_roster(seats: list[dict], day: date) -> tuple[list[dict], list[dict], list[dict]]:
