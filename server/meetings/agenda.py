@@ -52,13 +52,10 @@ async def agenda(access: MeetingAccess) -> Agenda:
     """Items with running start times, decisions, and the action items they produced."""
     meeting = access.meeting
     async with reading():
-        items, decisions = _with_decisions(await _ITEMS_AND_DECISIONS.rows(meeting=meeting["id"]))
+        items = _items_with_decisions(await _ITEMS_AND_DECISIONS.rows(meeting=meeting["id"]))
         needs_review = access.is_member and any(item["kind"] == "action_item_review" for item in items)
         actions, open_actions = await _action_items(access, needs_review) if access.is_member else ([], [])
     starts = policy.running_starts(meeting["starts_at"], [i["planned_minutes"] for i in items])
-    by_item: dict[int, list[dict]] = {}
-    for decision in decisions:
-        by_item.setdefault(decision["agenda_item"], []).append(decision)
     actions_by_item: dict[int, list[dict]] = {}
     for action in actions:
         actions_by_item.setdefault(action["source_item"], []).append(action)
@@ -66,7 +63,6 @@ async def agenda(access: MeetingAccess) -> Agenda:
         item["number"] = number
         item["display_title"] = policy.item_title(item["kind"], item["title"], number)
         item["planned_start"] = start
-        item["decisions"] = by_item.get(item["id"], [])
         item["actions"] = actions_by_item.get(item["id"], [])
     total = sum(i["planned_minutes"] for i in items)
     return Agenda(
@@ -78,26 +74,30 @@ async def agenda(access: MeetingAccess) -> Agenda:
 OPEN = ("open", "in_progress", "blocked")
 
 
-# The agenda's items with their decisions, in one statement (an item row once per decision).
+# The agenda's items with their decisions, in one statement (an item row once per decision):
+# only what the pages show (an item being edited is read whole by get_item).
 _ITEMS_AND_DECISIONS = Raw(
-    'SELECT i.id, i.position, i.kind, i.title, i.presenter, p.name AS "presenter.name", i.planned_minutes,'
-    " i.presenter_notes, i.notes, i.status, i.started_at, i.ended_at, i.carried_from, i.version,"
-    " d.id AS decision_id, d.text AS decision_text"
+    'SELECT i.id, i.kind, i.title, p.name AS "presenter.name", i.planned_minutes, i.presenter_notes, i.notes,'
+    " i.status, i.started_at, d.id AS decision_id, d.text AS decision_text"
     " FROM agenda_item i LEFT JOIN person p ON p.id = i.presenter LEFT JOIN decision d ON d.agenda_item = i.id"
     " WHERE i.meeting = {meeting} ORDER BY i.position, i.id, d.id",
     AgendaItem,
 )
 
 
-def _with_decisions(rows: list[dict]) -> tuple[list[dict], list[dict]]:
-    items: dict[int, dict] = {}
-    decisions = []
+def _items_with_decisions(rows: list[dict]) -> list[dict]:
+    """One dict per item, in agenda order, with its decisions (the rows come by item, then decision)."""
+    items: list[dict] = []
+    item: dict = {}
     for row in rows:
         decision_id, text = row.pop("decision_id"), row.pop("decision_text")
-        items.setdefault(row["id"], row)
+        if row["id"] != item.get("id"):
+            item = row
+            item["decisions"] = []
+            items.append(item)
         if decision_id is not None:
-            decisions.append({"id": decision_id, "agenda_item": row["id"], "text": text})
-    return list(items.values()), decisions
+            item["decisions"].append({"id": decision_id, "agenda_item": item["id"], "text": text})
+    return items
 
 
 def _actions(with_review: bool) -> Prepared:

@@ -22,8 +22,9 @@ async def meeting_page(access: MeetingAccess, *, editing_aids: bool = True) -> d
             "watch": policy.is_watched(meeting["live_status"], meeting["status"], meeting["starts_at"], now),
         }
         if access.can_run and editing_aids:
+            people = await membership.seated(access.team, access.today)
             context.update({
-                "people": await membership.seated(access.team, access.today),
+                "people": people, "guests": [person for person in people if person["role"] == "guest"],
                 "carry": await agenda.carry_over_candidates(access) if access.editing else [],
                 "invited": await scheduling.invitations(meeting["id"]),
             })
