@@ -2,8 +2,8 @@
 
 from piccolo.conf.apps import AppRegistry
 
-from server.db import make_engine
 from server.config import settings
+from server.db import make_engine
 
 DB = make_engine(settings.database_url)
 
