@@ -76,7 +76,10 @@ def domain_error_handler(request: Request, exc: errors.DomainError) -> Response:
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotAuthorizedException):
         # Come back to the page after logging in; a POST's URL cannot be revisited with GET.
-        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        # The path as sent (still percent-encoded); some servers put the query in raw_path too.
+        raw = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1").partition("?")[0]
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        back = raw + (f"?{query}" if query else "")
         target = urls.url("login", next=back if request.method == "GET" else urls.url("home"))
         if is_fragment_request(request):
             return Response("", status_code=401, headers={"HX-Redirect": target})

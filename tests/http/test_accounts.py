@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from server.accounts.tables import LoginSession
 from server.agencies.tables import Agency
 from tests.conftest import (
@@ -15,6 +17,7 @@ from tests.conftest import (
     make_client,
     post_form,
 )
+from tests.unit.test_urls import HOSTILE_NEXT
 
 
 async def test_logging_in_with_the_right_password_shows_the_home_page(client, demo):
@@ -51,6 +54,35 @@ async def test_login_never_redirects_to_another_site(client, demo):
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/"
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
+async def test_login_sends_a_hostile_next_home_and_keeps_a_page_of_ours(app, demo, htmx):
+    """Whatever `next` holds (another host hidden behind a tab, a backslash or %2F, CR/LF, text
+    a header cannot carry), logging in lands on our home page; a page of ours is kept."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    where = "hx-redirect" if htmx else "location"
+    for hostile in HOSTILE_NEXT:
+        async with await make_client(app) as client:
+            token = await csrf_token(client)
+            response = await post_form(client, "/login", {"email": CHAIR, "password": PASSWORD,
+                                                          "next": hostile}, token, headers=headers)
+            assert response.status_code == (200 if htmx else 303), hostile
+            assert response.headers[where] == "/", hostile
+            again = await client.get("/login", params={"next": hostile})
+            assert again.headers["location"] == "/", hostile
+    async with await make_client(app) as client:
+        token = await csrf_token(client)
+        response = await post_form(client, "/login", {"email": CHAIR, "password": PASSWORD,
+                                                      "next": "/teams?x=1"}, token, headers=headers)
+        assert response.headers[where] == "/teams?x=1"
+
+
+async def test_the_login_page_carries_a_page_of_ours_and_drops_anything_else(client, demo):
+    kept = await client.get("/login", params={"next": "/actions?show=agency"})
+    assert 'name="next" value="/actions?show=agency"' in kept.text
+    dropped = await client.get("/login", params={"next": "/\t/evil.example/"})
+    assert 'name="next" value="/"' in dropped.text
 
 
 async def test_a_form_posted_without_a_csrf_token_is_refused_and_writes_nothing(client, demo):

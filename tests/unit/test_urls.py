@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.urls import UnknownRoute, url
+from server.urls import UnknownRoute, page_path, url
 
 
 def test_a_link_fills_the_path_and_puts_the_rest_in_the_query():
@@ -23,3 +23,36 @@ def test_an_unknown_route_or_a_missing_parameter_is_an_error():
         url("no-such-route")
     with pytest.raises(UnknownRoute, match="team_id"):
         url("team")
+
+
+HOSTILE_NEXT = [
+    "//evil.example/x",                 # another host, scheme-relative
+    "/\t/evil.example/",                # browsers drop tabs and newlines: "//evil.example/"
+    "/%09/evil.example/",               # the same, percent-encoded
+    "/\\evil.example/",                 # browsers read "\" as "/"
+    "/%5Cevil.example/",
+    "/%2F/evil.example/",               # "///evil.example/" once decoded
+    "https://evil.example/",
+    "javascript:alert(1)",
+    "/teams\r\nSet-Cookie: convene_session=x",
+    "/teams/%0d%0aSet-Cookie:x",
+    "/teams/ünïcode",                   # not Latin-1 safe in a header
+    "/teams/\u2028",
+    "/teams/%ff",                       # not UTF-8 once decoded
+    "/no-such-page",
+    "/static/css/convene.css",          # a file, not a page to return to
+    "/teams#fragment",
+    "",
+    "/" + "a" * 3000,
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_NEXT)
+def test_a_hostile_return_path_is_not_one_of_our_pages(value):
+    assert page_path(value) is None
+
+
+@pytest.mark.parametrize("value", ["/", "/teams", "/teams?x=1", "/meetings/12", "/teams/3/roster",
+                                   "/people?q=ana%20l", "/set-password/abc-DEF_1"])
+def test_a_path_to_one_of_our_pages_is_kept_as_it_is(value):
+    assert page_path(value) == value
