@@ -19,7 +19,7 @@ from server.teams import routes as teams
 from server.web import templating
 from server.web.context import RequestContext
 from server.web.errors import exception_handlers
-from server.web.guards import login_required
+from server.web.guards import login_required, plain_static_name
 
 # What each capability's templates need, registered once per process.
 templating.register_globals({
@@ -44,7 +44,7 @@ def create_app() -> Litestar:
             actions.ActionController,
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], opt={"public": True}, name="static",
-                include_in_schema=False, send_as_attachment=False,
+                include_in_schema=False, send_as_attachment=False, guards=[plain_static_name],
             ),
         ],
         guards=[login_required],

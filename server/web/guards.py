@@ -5,8 +5,10 @@ request for a check that reads one scope entry."""
 
 from __future__ import annotations
 
+import re
+
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 
 from server.errors import Forbidden
@@ -26,3 +28,14 @@ async def admin_required(connection: ASGIConnection, handler: BaseRouteHandler) 
         raise NotAuthorizedException()
     if not viewer.is_site_admin:
         raise Forbidden()
+
+
+# Our static files are named by short plain segments (css/convene.css, js/htmx-2.0.11.min.js).
+_STATIC_NAME = re.compile(r"/?(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}/){0,4}[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
+
+
+async def plain_static_name(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Anything else (a NUL, "..", a dotfile, a name too long for the file system) is no file
+    of ours: 404 before the file system is asked, which would answer some of them with a 500."""
+    if not _STATIC_NAME.fullmatch(str(connection.path_params.get("file_path", ""))):
+        raise NotFoundException()

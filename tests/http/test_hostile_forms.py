@@ -231,3 +231,19 @@ async def test_ids_too_large_for_the_database_are_refused_not_a_500(client, demo
         response = await client.get(path)
         assert response.status_code in (400, 404), (path, response.status_code)
         assert response.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", [
+    "/static/%00.css", "/static/css/convene.css%00", "/static/css/%00", "/static/" + "a" * 5000 + ".css",
+    "/static/..%2f..%2fpyproject.toml", "/static/css%5c..%5c..%5cREADME.md", "/static/.gitignore",
+    "/static/%ff.css", "/static/%E2%80%AE.css", "/static/css/",
+])
+async def test_a_hostile_static_path_is_a_404_not_a_500(client, path):
+    response = await client.get(path)
+    assert response.status_code == 404
+    assert "text/html" in response.headers["content-type"]
+
+
+async def test_our_static_files_are_still_served(client):
+    response = await client.get("/static/css/convene.css")
+    assert response.status_code == 200 and "text/css" in response.headers["content-type"]
