@@ -232,6 +232,8 @@ async def reorder(access: MeetingAccess, item_id: int | None, direction: str | N
         if proposed is not None:
             new_order = policy.reordered(order, proposed)
         elif item_id is not None and direction is not None:
+            if item_id not in order:  # another meeting's item, or one deleted meanwhile
+                raise NotFound()
             new_order = policy.moved(order, item_id, direction)
         else:
             new_order = None
@@ -296,7 +298,11 @@ async def delete_template_item(access: TeamAccess, item_id: int) -> None:
     async with writing():
         await lock_row(Team, team_id)
         await access.confirm(policy.can_run)
-        await TemplateItem.delete().where((TemplateItem.id == item_id) & (TemplateItem.team == team_id))
+        deleted = await TemplateItem.delete().where(
+            (TemplateItem.id == item_id) & (TemplateItem.team == team_id)
+        ).returning(TemplateItem.id)
+        if not deleted:  # another team's standing item, or one deleted meanwhile
+            raise NotFound()
         for position, row in enumerate(await template_items(team_id)):
             await TemplateItem.update({TemplateItem.position: position}).where(TemplateItem.id == row["id"])
 

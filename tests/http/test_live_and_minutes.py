@@ -159,6 +159,19 @@ async def test_members_do_not_see_draft_minutes(app, client, demo):
         assert (await member.get(f"/meetings/{meeting_id}/minutes")).status_code == 200
 
 
+async def test_moving_another_meetings_item_is_a_404_and_moves_nothing(client, demo):
+    token = await log_in(client, CHAIR)
+    here = await meeting_with_items(client, token, demo, titles=("A", "B"))
+    there = await meeting_with_items(client, token, demo, titles=("C", "D"))
+    theirs = await AgendaItem.select(AgendaItem.id, AgendaItem.position).where(
+        AgendaItem.meeting == there).order_by(AgendaItem.position)
+    response = await post_form(client, f"/meetings/{here}/items/{theirs[1]['id']}/move", {"direction": "up"}, token)
+    assert response.status_code == 404
+    after = await AgendaItem.select(AgendaItem.id, AgendaItem.position).where(
+        AgendaItem.meeting == there).order_by(AgendaItem.position)
+    assert after == theirs
+
+
 async def test_agenda_items_move_by_keyboard_buttons_and_by_a_dragged_order(client, demo):
     token = await log_in(client, CHAIR)
     meeting_id = await meeting_with_items(client, token, demo, titles=("A", "B", "C", "D"))

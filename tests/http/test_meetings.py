@@ -63,6 +63,17 @@ async def test_new_meetings_start_with_the_teams_standing_items(client, demo):
     assert [i["title"] for i in items if i["meeting"] == first] == ["Welcome", "Action items"]
 
 
+async def test_deleting_another_teams_standing_item_through_your_own_teams_address_is_a_404(client, demo):
+    token = await log_in(client, CHAIR)
+    other = await TemplateItem.insert(TemplateItem(team=demo.team("Perinatal Cluster"), position=0,
+                                                   kind="standing", title="Theirs", planned_minutes=5))
+    other_id = other[0]["id"]
+    response = await post_form(client, f"/teams/{demo.team(COLLABORATIVE)}/meetings/template/{other_id}/delete",
+                               {}, token)
+    assert response.status_code == 404
+    assert await TemplateItem.exists().where(TemplateItem.id == other_id)
+
+
 async def test_cancelling_one_occurrence_leaves_the_rest_of_the_series_alone(client, demo):
     token = await log_in(client, CHAIR)
     first = await schedule(client, token, demo.team(COLLABORATIVE), **third_wednesdays())
