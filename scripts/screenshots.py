@@ -221,6 +221,7 @@ def team_id(page: Page, name: str) -> str:
 MEETING_WORDS = {
     "en": {
         "title": "Community Collaborative special meeting",
+        "held": "Community Collaborative meeting by phone",
         "item": "School-based mental health referrals",
         "notes": "Referrals from the three middle schools doubled since August; waits are now six weeks.",
         "decision": "Ask the Board to fund a second school-based clinician.",
@@ -229,6 +230,7 @@ MEETING_WORDS = {
     },
     "es": {
         "title": "Reunión extraordinaria de la Colaborativa Comunitaria",
+        "held": "Reunión telefónica de la Colaborativa Comunitaria",
         "item": "Derivaciones de salud mental en las escuelas",
         "notes": "Las derivaciones de las tres escuelas intermedias se duplicaron desde agosto; "
                  "la espera ya es de seis semanas.",
@@ -251,6 +253,18 @@ def shoot_meeting(browser, base_url: str, language: str, locale: str, prefix: st
     log_in(chair, CHAIR)
     choose_language(chair, language)
     shooter.visit(chair, f"/teams/{collaborative}/meetings", f"{prefix}-meetings")
+
+    # A meeting held yesterday outside Convene: its chair is offered to start the minutes.
+    chair.goto(f"/teams/{collaborative}/meetings/new")
+    yesterday = clock.now().astimezone(ZoneInfo(DEMO_TIME_ZONE)).date() - timedelta(days=1)
+    form = chair.locator("main form")
+    form.locator("#title").fill(words["held"])
+    form.locator("#day").fill(yesterday.isoformat())
+    form.locator("#start").fill("10:00")
+    with chair.expect_navigation(url="**/meetings/*"):
+        form.locator(".form-actions button[type=submit]").click()
+    held = re.search(r"/meetings/\d+", chair.url).group(0)
+    shooter.visit(chair, f"{held}/minutes", f"{prefix}-minutes-start")
 
     # A meeting today, starting soon: watchers of its page follow it live.
     shooter.visit(chair, f"/teams/{collaborative}/meetings/new", f"{prefix}-meeting-new")

@@ -56,6 +56,12 @@ class MeetingAccess:
         return self.meeting["live_status"] != "ended"
 
     @property
+    def can_start_minutes(self) -> bool:
+        return self.can_run and policy.minutes_can_start(
+            self.meeting["status"], self.meeting["starts_at"], self.viewer.at, self.minutes_status is not None
+        )
+
+    @property
     def editing(self) -> bool:
         """The viewer may change this meeting's agenda now."""
         return self.can_run and self.agenda_open

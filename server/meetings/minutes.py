@@ -96,13 +96,17 @@ async def draft_from_meeting(access: MeetingAccess) -> None:
                                                  edited_by=None, edited_at=now))
 
 
-async def ensure_minutes(access: MeetingAccess) -> dict:
-    """Minutes for a meeting that was not run live in Convene (an empty draft to write in)."""
+async def start_minutes(access: MeetingAccess) -> None:
+    """The chair starts the minutes of a meeting not run live in Convene: a draft from what the
+    meeting has (attendance, notes, decisions), to write in. Starting them twice keeps the first."""
     async with writing():
-        await lock_row(Meeting, access.meeting["id"])  # two first visits must not both create them
+        await lock_row(Meeting, access.meeting["id"])  # two clicks at once create one draft
         access = await access.confirm(run=True)
+        if access.minutes_status is not None:
+            return
+        if not access.can_start_minutes:
+            raise Closed(policy.NOT_STARTABLE)
         await draft_from_meeting(access)
-    return await get_minutes(access.meeting["id"])
 
 
 NOT_EDITABLE = N_("Approved minutes cannot be edited.")

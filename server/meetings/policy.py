@@ -71,6 +71,15 @@ def can_see_minutes(viewer: Viewer, standing: Standing, status: str) -> bool:
     return can_run(viewer, standing) or (can_see_meetings(viewer, standing) and status != "draft")
 
 
+def minutes_can_start(meeting_status: str, starts_at: datetime, now: datetime, has_minutes: bool) -> bool:
+    """A meeting held outside Convene gets its minutes when its chair starts them; a cancelled
+    meeting has none, and one that has not begun has nothing to record yet."""
+    return not has_minutes and meeting_status != "cancelled" and starts_at <= now
+
+
+NOT_STARTABLE = N_("Minutes can be started once the meeting has begun, and not for a cancelled meeting.")
+
+
 WATCH_AHEAD = timedelta(hours=12)
 
 

@@ -374,11 +374,18 @@ class MeetingController(Controller):
     async def minutes_page(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id)
         record = await minutes.get_minutes(meeting_id)
-        if record is None and found.can_run and found.meeting["starts_at"] <= found.viewer.at:
-            record = await minutes.ensure_minutes(found)
+        if record is None and found.can_start_minutes:  # offered, never created by a GET
+            return render(request, "meetings/minutes_start.html", {"m_": found.meeting, "team": found.team,
+                                                                   "zone": found.team["time_zone"]})
         if record is None or not found.can_see_minutes(record["status"]):
             raise NotFound()
         return await self._minutes(request, found, record, {})
+
+    @post("/minutes/start", status_code=200, name="minutes.start")
+    async def start_minutes(self, request: Request, meeting_id: RowId) -> Response:
+        found = await meeting_access(request.user, meeting_id, run=True)
+        await minutes.start_minutes(found)
+        return redirect(request, urls.url("minutes", meeting_id=meeting_id))
 
     async def _minutes(self, request, found: MeetingAccess, record, errors, status_code=200, body=None) -> Response:
         return render(request, "meetings/minutes.html", {

@@ -239,6 +239,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/meetings/{meeting_id:int}/minutes"): route(MINUTES_VIEW),
     ("POST", "/meetings/{meeting_id:int}/minutes"): route(MEETING_RUN),  # no version: 409
     ("POST", "/meetings/{meeting_id:int}/minutes/status"): route(MEETING_RUN),  # no version: 409
+    ("POST", "/meetings/{meeting_id:int}/minutes/start"): route(MEETING_RUN),  # has minutes: back to them
     ("GET", "/meetings/{meeting_id:int}/minutes/print"): route(MINUTES_VIEW),
     # Action items: leads create and edit; the owner (or their agency) reports progress.
     ("GET", "/actions"): route(LOGGED_IN),  # the viewer's own, across teams
@@ -340,7 +341,7 @@ async def table_records(demo, team_key: str) -> TeamRecords:
     assert carry_item in {c["id"] for c in await agenda.carry_over_candidates(table)}, (
         "another meeting of the team ended between the walk's two: pick other times"
     )
-    await minutes.ensure_minutes(table)
+    await minutes.start_minutes(table)
     await Minutes.update({Minutes.status: "circulated"}).where(Minutes.meeting == table.meeting["id"])
     if team_key == "collab":  # the guest is invited to the meeting of the table, not the earlier one
         await Invitation.insert(Invitation(
@@ -490,7 +491,7 @@ async def collab_meeting(demo, title: str, *, published: bool, item_title: str, 
 async def test_drafts_are_for_the_people_who_run_the_meeting(app, demo):
     """Members see a meeting whose agenda is a draft, but not its items; draft minutes are not there."""
     held = await collab_meeting(demo, "Walk: drafts", published=False, item_title="Walk: draft-only item")
-    await minutes.ensure_minutes(held)  # a draft
+    await minutes.start_minutes(held)  # a draft
     meeting_id = held.meeting["id"]
     async with await make_client(app) as chair, await make_client(app) as member:
         await log_in(chair, CHAIR)

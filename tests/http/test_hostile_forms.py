@@ -144,7 +144,7 @@ async def meeting_fixtures(demo, team_id: int) -> dict[str, int]:
         meeting = int(response.headers["location"].rsplit("/", 1)[1])
         await post_form(chair, f"/meetings/{meeting}/items", {"title": "Item", "kind": "discussion",
                                                                "planned_minutes": "10"}, token)
-        await chair.get(f"/meetings/{meeting}/minutes")
+        await post_form(chair, f"/meetings/{meeting}/minutes/start", {}, token)
         await post_form(chair, f"/meetings/{meeting}/live/start", {}, token)
         response = await post_form(chair, f"/teams/{team_id}/actions", {
             "title": "Owned by the member", "owner_id": demo.people[SCHOOL], "status": "open"}, token)

@@ -122,6 +122,7 @@ async def test_minutes_move_through_circulation_and_approval_and_then_cannot_be_
     team_id = demo.team(COLLABORATIVE)
     earlier = await schedule(client, token, team_id, day=days_from_today(-60).isoformat())
     later = await schedule(client, token, team_id, day=days_from_today(-30).isoformat())
+    await post_form(client, f"/meetings/{earlier}/minutes/start", {}, token)
     page = await client.get(f"/meetings/{earlier}/minutes")
     assert page.status_code == 200
     record = await Minutes.objects().where(Minutes.meeting == earlier).first()
@@ -149,7 +150,7 @@ async def test_minutes_move_through_circulation_and_approval_and_then_cannot_be_
 async def test_members_do_not_see_draft_minutes(app, client, demo):
     token = await log_in(client, CHAIR)
     meeting_id = await schedule(client, token, demo.team(COLLABORATIVE), day=days_from_today(-60).isoformat())
-    await client.get(f"/meetings/{meeting_id}/minutes")
+    await post_form(client, f"/meetings/{meeting_id}/minutes/start", {}, token)
     async with await make_client(app) as member:
         await log_in(member, SCHOOL)
         assert (await member.get(f"/meetings/{meeting_id}/minutes")).status_code == 404
@@ -157,6 +158,35 @@ async def test_members_do_not_see_draft_minutes(app, client, demo):
         await post_form(client, f"/meetings/{meeting_id}/minutes/status",
                         {"status": "circulated", "version": record.version}, token)
         assert (await member.get(f"/meetings/{meeting_id}/minutes")).status_code == 200
+
+
+async def test_opening_the_minutes_never_writes_a_row_the_chair_starts_them(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    held = await schedule(client, token, team_id, day=days_from_today(-7).isoformat())
+    cancelled = await schedule(client, token, team_id, day=days_from_today(-14).isoformat())
+    version = (await Meeting.select(Meeting.version).where(Meeting.id == cancelled).first())["version"]
+    await post_form(client, f"/meetings/{cancelled}/cancel", {"version": version}, token)
+    ahead = await schedule(client, token, team_id, day=days_from_today(7).isoformat())
+    rows = (await Minutes.count(), await MinutesRevision.count())
+
+    offered = await client.get(f"/meetings/{held}/minutes")
+    assert offered.status_code == 200 and "Start the minutes" in offered.text
+    assert "Start the minutes" in (await client.get(f"/meetings/{held}")).text
+    for meeting_id in (cancelled, ahead):
+        assert (await client.get(f"/meetings/{meeting_id}/minutes")).status_code == 404
+        assert "Start the minutes" not in (await client.get(f"/meetings/{meeting_id}")).text
+        refused = await post_form(client, f"/meetings/{meeting_id}/minutes/start", {}, token)
+        assert refused.status_code == 409
+    assert (await Minutes.count(), await MinutesRevision.count()) == rows
+
+    started = await post_form(client, f"/meetings/{held}/minutes/start", {}, token)
+    assert started.status_code == 303 and started.headers["location"] == f"/meetings/{held}/minutes"
+    again = await post_form(client, f"/meetings/{held}/minutes/start", {}, token)
+    assert again.status_code == 303
+    assert (await Minutes.count(), await MinutesRevision.count()) == (rows[0] + 1, rows[1] + 1)
+    page = await client.get(f"/meetings/{held}/minutes")
+    assert "Save minutes" in page.text and "Start the minutes" not in page.text
 
 
 async def test_moving_another_meetings_item_is_a_404_and_moves_nothing(client, demo):
