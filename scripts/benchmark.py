@@ -154,7 +154,8 @@ async def _postgres(url: str, statement: str) -> str:
 def environment(database_url: str, base_url: str = "http://127.0.0.1:8000") -> dict[str, str]:
     # Production settings (no debug, no generated var/secret_key); a throwaway secret per run.
     return {**os.environ, "DATABASE_URL": database_url, "CONVENE_ENV": "production",
-            "CONVENE_SECRET_KEY": secrets.token_urlsafe(36), "CONVENE_BASE_URL": base_url}
+            "CONVENE_SECRET_KEY": secrets.token_urlsafe(36), "CONVENE_BASE_URL": base_url,
+            "CONVENE_ALLOW_HTTP": "1"}  # a local plain-HTTP server, on purpose
 
 
 def command(args: list[str], env: dict[str, str]) -> str:

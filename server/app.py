@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 
@@ -12,7 +11,7 @@ from server.accounts import service as accounts
 from server.accounts.routes import AccountController
 from server.actions import routes as actions
 from server.agencies import routes as agencies
-from server.config import ROOT, settings
+from server.config import ROOT
 from server.meetings import routes as meetings
 from server.people.routes import PeopleController
 from server.teams import routes as teams
@@ -20,6 +19,7 @@ from server.web import templating
 from server.web.context import RequestContext
 from server.web.errors import exception_handlers
 from server.web.guards import login_required, plain_static_name
+from server.web.session import csrf_config
 
 # What each capability's templates need, registered once per process.
 templating.register_globals({
@@ -48,10 +48,7 @@ def create_app() -> Litestar:
             ),
         ],
         guards=[login_required],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_name="convene_csrf", cookie_httponly=True,
-            cookie_secure=settings.secure_cookies, cookie_samesite="lax",
-        ),
+        csrf_config=csrf_config,
         plugins=[HTMXPlugin()],
         template_config=templating.template_config,
         exception_handlers=exception_handlers,

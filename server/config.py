@@ -25,6 +25,7 @@ class Settings:
     base_url: str
     time_zone: str
     session_days: int
+    session_idle_minutes: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,6 +55,27 @@ def _secret_key(env: str) -> str:
     return key
 
 
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {raw!r}.")
+    return int(raw)
+
+
+def _base_url(env: str) -> str:
+    base_url = os.environ.get("CONVENE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    if not base_url.startswith(("https://", "http://")):
+        raise ConfigError("CONVENE_BASE_URL must start with https:// (or http://).")
+    # Over plain HTTP the session cookie travels unprotected: production needs an explicit
+    # override, for a closed network or a benchmark, to run that way.
+    if env == "production" and not base_url.startswith("https://") and os.environ.get("CONVENE_ALLOW_HTTP") != "1":
+        raise ConfigError(
+            "CONVENE_BASE_URL must be an https:// address in production (the address people use, "
+            "also behind a TLS-terminating proxy); set CONVENE_ALLOW_HTTP=1 to run over plain HTTP anyway."
+        )
+    return base_url
+
+
 def load() -> Settings:
     env = os.environ.get("CONVENE_ENV", "development")
     if env not in {"development", "production", "test"}:
@@ -72,9 +94,10 @@ def load() -> Settings:
         env=env,
         database_url=database_url,
         secret_key=_secret_key(env),
-        base_url=os.environ.get("CONVENE_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        base_url=_base_url(env),
         time_zone=time_zone,
-        session_days=int(os.environ.get("CONVENE_SESSION_DAYS", "14")),
+        session_days=_positive_int("CONVENE_SESSION_DAYS", 14),
+        session_idle_minutes=_positive_int("CONVENE_SESSION_IDLE_MINUTES", 120),
     )
 
 

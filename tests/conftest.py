@@ -307,13 +307,14 @@ async def csrf_token(client: AsyncTestClient, path: str = "/login") -> str:
 
 
 async def log_in(client: AsyncTestClient, email: str, password: str = PASSWORD) -> str:
-    """Logs in through the login form; returns a CSRF token for later posts."""
+    """Logs in through the login form; returns the CSRF token for later posts (a new one: the
+    token changes at login)."""
     token = await csrf_token(client)
     response = await client.post(
         "/login", data={"email": email, "password": password, "_csrf_token": token, "next": "/"}
     )
     assert response.status_code == 303, response.text[:500]
-    return token
+    return await csrf_token(client, "/account")
 
 
 async def post_form(client: AsyncTestClient, path: str, data: dict, token: str, **kwargs):

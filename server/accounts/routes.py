@@ -14,7 +14,7 @@ from server.i18n import LANGUAGES, N_, gettext
 from server.web.context import LANGUAGE_COOKIE
 from server.web.forms import form_data
 from server.web.responses import redirect
-from server.web.session import expired_session_cookie, session_cookie
+from server.web.session import expired_session_cookie, fresh_csrf_cookie, session_cookie
 from server.web.templating import render
 
 PUBLIC = {"public": True}
@@ -44,6 +44,7 @@ class AccountController(Controller):
         if result.token:
             response = redirect(request, next_url)
             response.set_cookie(session_cookie(result.token))
+            response.set_cookie(fresh_csrf_cookie())
             return response
         if result.throttled_minutes:
             message = gettext(

@@ -26,7 +26,10 @@ log = logging.getLogger("convene")
 hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1) if settings.env == "test" else PasswordHasher()
 # Verified against when the email is unknown, so both paths cost the same time.
 _DUMMY_HASH = hasher.hash("not a real password, only here for timing")
-SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+SESSION_IDLE = timedelta(minutes=settings.session_idle_minutes)
+# How often a session's last use is written: often enough that the idle timeout is exact to a
+# tenth of itself, seldom enough that reading pages does not mean writing the session row.
+SESSION_TOUCH_INTERVAL = min(timedelta(minutes=5), SESSION_IDLE / 10)
 
 
 async def hash_password(password: str) -> str:
@@ -75,7 +78,7 @@ async def log_in(email: str, password: str, ip: str) -> LoginResult:
     token = new_token()
     async with writing():
         await LoginFailure.delete().where(LoginFailure.email == email)
-        await LoginSession.delete().where(LoginSession.expires_at < now)
+        await LoginSession.delete().where((LoginSession.expires_at < now) | (LoginSession.last_seen_at < now - SESSION_IDLE))
         await LoginSession.insert(
             LoginSession(
                 token_hash=token_hash(token),
@@ -103,8 +106,8 @@ async def viewer_for_session(token: str) -> Viewer | None:
         "SELECT s.id AS session_id, s.last_seen_at, p.id, p.name, p.email, p.preferred_language,"
         f" p.is_site_admin, {membership.primary_agency_sql('p.id')} AS primary_agency_id"
         " FROM login_session s JOIN person p ON p.id = s.person"
-        " WHERE s.token_hash = {} AND s.expires_at > {} AND p.active",
-        day, day, token_hash(token), now,
+        " WHERE s.token_hash = {} AND s.expires_at > {} AND s.last_seen_at > {} AND p.active",
+        day, day, token_hash(token), now, now - SESSION_IDLE,
     )
     if not rows:
         return None

@@ -84,7 +84,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         if scope["path"].startswith("/static/"):
-            await self._serve(scope, receive, send, {}, None)
+            await self._serve(scope, receive, send, {}, None, private=False)
             return
         async with AsyncExitStack() as stack:
             if scope["method"] in READ_METHODS:
@@ -96,7 +96,9 @@ class RequestContext:
             await self._serve(scope, receive, send, cookies, viewer, before_response=stack.aclose)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send, cookies: dict[str, str], viewer,
-                     before_response=None) -> None:
+                     before_response=None, private: bool = True) -> None:
+        """`private`: a page or fragment (never kept by a browser or proxy cache, which would
+        show it again after logging out or to the next person at a shared computer)."""
         scope["user"] = viewer
         scope["auth"] = None
         language = i18n.pick_language(
@@ -114,6 +116,8 @@ class RequestContext:
                 headers = MutableScopeHeaders.from_message(message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+                if private:
+                    headers.setdefault("cache-control", "no-store")
                 if flash and message["status"] < 300:
                     headers.add("set-cookie", f"{FLASH_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax")
             await send(message)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from server import clock
 from server.accounts.tables import LoginSession
 from server.agencies.tables import Agency
 from tests.conftest import (
@@ -257,3 +260,47 @@ async def test_the_interface_follows_the_persons_preferred_language(client, demo
     assert response.status_code == 303
     page = await client.get("/")
     assert '<html lang="es">' in page.text
+
+
+async def test_a_session_unused_for_the_idle_timeout_ends_and_one_in_use_lives_on(app, demo, clock_at):
+    """CONVENE_SESSION_IDLE_MINUTES (120 by default): a session used every hour outlives two
+    hours; one left alone for two hours and a minute sends its person to the login page."""
+    start = clock.now()
+    async with await make_client(app) as used, await make_client(app) as idle:
+        await log_in(used, CHAIR)
+        await log_in(idle, SCHOOL)
+        for hours in (1, 2, 3):
+            clock_at(start + timedelta(hours=hours))
+            assert (await used.get("/")).status_code == 200
+        assert (await idle.get("/")).headers["location"].startswith("/login")
+        clock_at(start + timedelta(hours=3, minutes=119))
+        assert (await used.get("/")).status_code == 200
+    assert await LoginSession.count().where(LoginSession.person == demo.people[SCHOOL]) == 1
+    async with await make_client(app) as later:  # the idle session's row goes at the next login
+        await log_in(later, TREATMENT)
+    assert await LoginSession.count().where(LoginSession.person == demo.people[SCHOOL]) == 0
+
+
+async def test_the_csrf_token_changes_at_login_and_the_old_one_is_refused(client, demo):
+    before = await csrf_token(client)
+    response = await post_form(client, "/login", {"email": CHAIR, "password": PASSWORD}, before)
+    assert response.status_code == 303
+    assert any(c.startswith("convene_csrf=") for c in response.headers.get_list("set-cookie"))
+    after = await csrf_token(client, "/account")
+    assert after != before
+    refused = await post_form(client, "/account/language", {"language": "es"}, before)
+    assert refused.status_code == 403
+    accepted = await post_form(client, "/account/language", {"language": "es"}, after)
+    assert accepted.status_code == 303
+
+
+async def test_pages_and_fragments_are_never_cached_but_static_files_may_be(app, client, demo):
+    async with await make_client(app) as fresh:  # no cookies: a static file sets none either
+        assert "set-cookie" not in (await fresh.get("/static/css/convene.css")).headers
+    await log_in(client, CHAIR)
+    for path, headers in (("/", {}), ("/people?q=an", {"HX-Request": "true"}), ("/no-such-page", {})):
+        response = await client.get(path, headers=headers)
+        assert response.headers["cache-control"] == "no-store", path
+    assert 'hx-history="false"' in (await client.get("/")).text
+    static = await client.get("/static/css/convene.css")
+    assert "no-store" not in static.headers.get("cache-control", "")

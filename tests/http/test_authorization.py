@@ -408,6 +408,9 @@ async def test_authorization(app, demo, name):
                     await extra.__aexit__(None, None, None)
             else:
                 response = await request(client, token, method, path, spec)
+            if not template.startswith("/static/") and response.headers.get("cache-control") != "no-store":
+                mismatches.append(f"{method} {template}: Cache-Control is "
+                                  f"{response.headers.get('cache-control')!r}, not 'no-store'")
             got, expected = outcome(response), spec.expect[name]
             if got != expected:
                 mismatches.append(

@@ -20,7 +20,7 @@ async def logged_in_client(base_url: str, email: str) -> tuple[httpx.AsyncClient
     token = CSRF_RE.search((await client.get("/login")).text).group(1)
     response = await client.post("/login", data={"email": email, "password": PASSWORD, "_csrf_token": token})
     assert response.status_code == 303
-    return client, token
+    return client, CSRF_RE.search((await client.get("/account")).text).group(1)  # a new one since login
 
 
 async def add_newcomers(count: int) -> list[int]:
