@@ -9,6 +9,21 @@ from server.i18n import N_
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]{2,}$")
 
+# Characters that change how the text around them is shown without being seen themselves:
+# bidirectional embeddings, overrides and isolates (U+202E shows "txt.exe" as "exe.txt"),
+# direction marks, zero-width spaces and joiners, the word joiner and invisible operators, BOM.
+_DECEIVING = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Zero-width (non-)joiners shape Persian, Indic scripts and emoji: kept between two non-ASCII
+# characters, where they do that work; between Latin letters they only hide a difference.
+_STRAY_JOINER = re.compile("(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")
+
+
+def neutralised(value: str) -> str:
+    """`value` without the characters that could make one text pass for another."""
+    if value.isascii():
+        return value
+    return _STRAY_JOINER.sub("", _DECEIVING.sub("", value))
+
 
 def text(form: dict[str, str], key: str, max_length: int = 200) -> str:
     """Collapse white space; clip absurdly long input so validation can report it."""

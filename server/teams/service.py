@@ -13,7 +13,7 @@ from server.agencies.policy import missing_sectors
 from server.agencies.tables import Agency
 from server.db import contains, lock_row, reading, writing
 from server.errors import Forbidden, Invalid, NotFound, Stale
-from server.forms import parse_id
+from server.forms import neutralised, parse_id
 from server.i18n import N_
 from server.teams import membership, policy
 from server.teams.access import TeamAccess
@@ -317,6 +317,7 @@ def parse_csv(raw: bytes) -> list[dict[str, str]]:
         raise BadCsv(N_("Save the file as CSV in UTF-8 and try again.")) from None
     if "\x00" in content:
         raise BadCsv(N_("The file is not a readable CSV file."))
+    content = neutralised(content)
     try:
         reader = csv.DictReader(io.StringIO(content))
         headers = [h.strip().lower() for h in (reader.fieldnames or [])]

@@ -8,21 +8,22 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.params import PathParameter
 
-from server.forms import MAX_ID
+from server.forms import MAX_ID, neutralised
 
 MAX_FIELD = 20_000
 
 
 async def form_data(request: Request, multi: frozenset[str] = frozenset()) -> dict[str, str]:
-    """First value of each field as text (fields in `multi`: all values joined by commas);
-    oversized values are cut so validation reports them."""
+    """First value of each field as text (fields in `multi`: all values joined by commas),
+    without NULs or characters that disguise text; oversized values are cut so validation
+    reports them."""
     form = await request.form()
     data: dict[str, str] = {}
     for key, value in form.multi_items():
         if isinstance(value, UploadFile):
             continue
         key = without_nul(str(key)[:100])
-        value = without_nul(str(value))
+        value = neutralised(without_nul(str(value)))
         if key in multi and key in data:
             data[key] = f"{data[key]},{value}"[:MAX_FIELD]
         elif key not in data:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from server import clock, i18n, urls
 from server.config import ROOT, settings
+from server.forms import neutralised
 from server.web.flash import FLASH_MESSAGES
 from server.web.fragment_cache import FragmentCache
 
@@ -40,6 +41,14 @@ def template_ngettext(singular: str, plural: str, n: int, **variables: object) -
     return text % {"num": n, **variables}
 
 
+def _shown(value: object) -> object:
+    """Every value a template prints: text stored before it was neutralised on the way in (or
+    written by a command) still cannot disguise itself on a page. Markup (our own) is trusted."""
+    if type(value) is str and not value.isascii():
+        return neutralised(value)
+    return value
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(ROOT / "templates"),
@@ -49,6 +58,7 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=settings.env != "production",
         extensions=[FragmentCache],
+        finalize=_shown,
     )
     env.globals.update(
         _=template_gettext,

@@ -36,7 +36,7 @@ from tests.conftest import (
     post_form,
     restore_database,
 )
-from tests.meetings_helpers import days_from_today
+from tests.meetings_helpers import days_from_today, schedule
 
 hostile_text = st.one_of(
     st.text(max_size=30),
@@ -206,8 +206,6 @@ def test_hostile_form_values_get_a_4xx_or_a_clean_save_never_a_500(name, shared_
 
 async def test_nul_characters_never_reach_the_database(client, demo):
     """PostgreSQL refuses NUL in text; a form or search carrying one is cleaned, not a 500."""
-    from tests.meetings_helpers import schedule
-
     token = await log_in(client, CHAIR)
     meeting_id = await schedule(client, token, demo.team("Community Collaborative"), title="Nul\x00 test")
     assert await Meeting.exists().where(Meeting.title == "Nul test")
@@ -222,6 +220,36 @@ async def test_nul_characters_never_reach_the_database(client, demo):
         await log_in(admin, ADMIN)
         search = await admin.get("/people", params={"q": "Ang\x00ela"})
         assert search.status_code == 200
+
+
+DISGUISED = "Respite \u202etxt.exe\u202c wait\u200blist"  # shows as "Respite exe.txt waitlist"
+
+
+async def test_text_that_could_pass_for_other_text_is_neutralised_on_the_way_in_and_out(client, demo):
+    """Bidirectional overrides and zero-width characters never reach the database from a form
+    or a CSV, and text stored with them by other means is shown without them."""
+    team_id = demo.team("Community Collaborative")
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, team_id, title=DISGUISED)
+    stored = await Meeting.select(Meeting.title).where(Meeting.id == meeting_id).first()
+    assert stored["title"] == "Respite txt.exe waitlist"
+    await post_form(client, f"/meetings/{meeting_id}/items",
+                    {"title": "Mar\u200dcus's item \u2066x\u2069", "kind": "discussion", "planned_minutes": "5"}, token)
+    assert await AgendaItem.exists().where(AgendaItem.title == "Marcus's item x")
+    preview = await client.post(f"/teams/{team_id}/roster/import", data={"_csrf_token": token}, files={
+        "file": ("r.csv", "email,agency,role\nsch\u200bool@maple.example,MCS,member\n".encode(), "text/csv")})
+    assert "school@maple.example" in preview.text and "\u200b" not in preview.text
+    await Meeting.update({Meeting.title: DISGUISED}).where(Meeting.id == meeting_id)  # as a script might
+    page = await client.get(f"/meetings/{meeting_id}")
+    assert "Respite txt.exe waitlist" in page.text
+    assert not any(c in page.text for c in "\u202e\u202c\u200b\u200d\u2066\u2069")
+
+
+async def test_names_in_joining_scripts_and_emoji_keep_their_joiners(client, demo):
+    token = await log_in(client, CHAIR)
+    title = "جلسه\u200cای 👩\u200d👧"
+    meeting_id = await schedule(client, token, demo.team("Community Collaborative"), title=title)
+    assert (await Meeting.select(Meeting.title).where(Meeting.id == meeting_id).first())["title"] == title
 
 
 async def test_ids_too_large_for_the_database_are_refused_not_a_500(client, demo):
