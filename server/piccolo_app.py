@@ -17,7 +17,7 @@ from server.meetings.tables import (
     Series,
     TemplateItem,
 )
-from server.teams.tables import Membership, Team
+from server.teams.tables import Membership, RosterUpload, Team
 
 APP_CONFIG = AppConfig(
     app_name="convene",
@@ -31,6 +31,7 @@ APP_CONFIG = AppConfig(
         PasswordToken,
         Team,
         Membership,
+        RosterUpload,
         Series,
         Meeting,
         AgendaItem,

@@ -126,16 +126,20 @@ def _notes_allowed(access: MeetingAccess, item_id: int):
     return (AgendaItem.id == item_id) & (AgendaItem.meeting == access.meeting["id"]) & (AgendaItem.kind != "case_review")
 
 
-async def save_notes(access: MeetingAccess, item_id: int, form: dict[str, str]) -> None:
-    """Notes are taken while the meeting runs, never on a case review."""
+async def save_notes(access: MeetingAccess, item_id: int, form: dict[str, str]) -> dict[str, str]:
+    """Notes are taken while the meeting runs, never on a case review. Field messages, or {}."""
+    notes, problems = policy.validate_notes(form)
+    if notes is None:
+        return problems
     async with writing():
         await _running(access)
-        updated = await AgendaItem.update({AgendaItem.notes: str(form.get("notes", ""))[:20000]}).where(
+        updated = await AgendaItem.update({AgendaItem.notes: notes}).where(
             _notes_allowed(access, item_id)
         ).returning(AgendaItem.id)
         if not updated:
             raise NotFound()
         await bump_version(access.meeting["id"])
+    return {}
 
 
 async def add_decision(access: MeetingAccess, item_id: int, form: dict[str, str]) -> dict[str, str]:

@@ -113,10 +113,14 @@ NOT_EDITABLE = N_("Approved minutes cannot be edited.")
 
 
 MAX_BODY = 100_000
+BODY_TOO_LONG = N_("Minutes are limited to 100,000 characters; nothing was saved.")
 
 
-async def save(access: MeetingAccess, body: str, version: str) -> None:
-    """Saves a correction. Approved and locked minutes cannot be edited."""
+async def save(access: MeetingAccess, body: str, version: str) -> dict[str, str]:
+    """Saves a correction exactly as typed; field messages, or {}. Approved and locked minutes
+    cannot be edited."""
+    if len(body) > MAX_BODY:
+        return {"body": BODY_TOO_LONG}
     async with writing():
         access = await access.confirm(run=True)
         minutes = await get_minutes(access.meeting["id"])
@@ -125,7 +129,7 @@ async def save(access: MeetingAccess, body: str, version: str) -> None:
         if str(minutes["version"]) != version:
             raise Stale()
         if body == minutes["body"]:
-            return
+            return {}
         now = clock.now()
         updated = await Minutes.update({
             Minutes.body: body, Minutes.version: minutes["version"] + 1, Minutes.updated_at: now,
@@ -134,6 +138,7 @@ async def save(access: MeetingAccess, body: str, version: str) -> None:
             raise Stale()
         await MinutesRevision.insert(MinutesRevision(minutes=minutes["id"], body=body, status=minutes["status"],
                                                      edited_by=access.viewer.id, edited_at=now))
+    return {}
 
 
 async def approval_meetings(access: MeetingAccess) -> list[dict]:

@@ -219,6 +219,17 @@ def validate_item(form: dict[str, str], presenter_ids: set[int]) -> tuple[ItemIn
     return ItemInput(kind, title, presenter_id, minutes, notes), {}
 
 
+MAX_NOTES = 20_000
+
+
+def validate_notes(form: dict[str, str]) -> tuple[str | None, dict[str, str]]:
+    """An item's notes exactly as typed, or a message: beyond the limit nothing is saved."""
+    notes = str(form.get("notes", ""))
+    if len(notes) > MAX_NOTES:
+        return None, {"notes": N_("Notes are limited to 20,000 characters; nothing was saved.")}
+    return notes, {}
+
+
 MAX_DECISION = 2000
 
 

@@ -338,7 +338,10 @@ class MeetingController(Controller):
     @post("/items/{item_id:int}/notes", status_code=200, name="item.notes")
     async def save_notes(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
-        await live.save_notes(found, item_id, await form_data(request))
+        form = await form_data(request)
+        errors = await live.save_notes(found, item_id, form)
+        if errors:
+            return await self._live(request, found, status_code=422, errors=errors, values=form)
         return await self._live_changed(request, found)
 
     @post("/items/{item_id:int}/decisions", status_code=200, name="item.decision")
@@ -407,10 +410,9 @@ class MeetingController(Controller):
         found = await meeting_access(request.user, meeting_id, run=True)
         form = await form_data(request)
         body = form.get("body", "").replace("\r\n", "\n")
-        record = await self._record(meeting_id)
-        if len(body) > minutes.MAX_BODY:
-            return await self._minutes(request, found, record, {"body": N_("This is too long.")}, 422, body)
-        await minutes.save(found, body, form.get("version", ""))
+        errors = await minutes.save(found, body, form.get("version", ""))
+        if errors:
+            return await self._minutes(request, found, await self._record(meeting_id), errors, 422, body)
         return redirect(request, urls.url("minutes", meeting_id=meeting_id), flash="minutes_saved")
 
     @post("/minutes/status", status_code=200, name="minutes.status")

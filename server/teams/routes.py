@@ -6,7 +6,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 
 from server import urls
-from server.errors import NotFound
+from server.errors import Invalid, NotFound
 from server.forms import parse_id
 from server.i18n import N_
 from server.meetings import policy as meetings_policy
@@ -174,7 +174,7 @@ class RosterController(Controller):
     @get("/import", name="roster.import")
     async def import_page(self, request: Request, team_id: RowId) -> Response:
         found = await team_access(request.user, team_id, policy.can_manage_roster)
-        return render(request, "teams/import.html", {"team": found.team, "rows": None, "error": None, "csv_text": ""})
+        return render(request, "teams/import.html", {"team": found.team, "rows": None, "error": None})
 
     @post("/import", status_code=200, name="roster.import.preview")
     async def import_preview(self, request: Request, team_id: RowId) -> Response:
@@ -183,32 +183,38 @@ class RosterController(Controller):
         raw = await uploaded_file(request, "file", CSV_LIMIT)
         if raw is None:
             raw = (await form_data(request)).get("csv_text", "").encode()
-        return await self._import(request, found, raw, commit=False)
+        return await self._import(request, found, raw)
 
     @post("/import/confirm", status_code=200, name="roster.import.confirm")
     async def import_confirm(self, request: Request, team_id: RowId) -> Response:
         """Writes every row in one transaction, or none when any row has a problem."""
         found = await team_access(request.user, team_id, policy.can_manage_roster)
-        raw = (await form_data(request)).get("csv_text", "").encode()
-        return await self._import(request, found, raw, commit=True)
+        token = (await form_data(request)).get("upload", "")
+        try:
+            return await self._import(request, found, await service.held_upload(found, token), token=token)
+        except Invalid as gone:  # expired, or confirmed already (a second click, another tab)
+            return self._import_problem(request, found, gone.explanation)
 
-    async def _import(self, request: Request, found: TeamAccess, raw: bytes, commit: bool) -> Response:
-        context = {"team": found.team, "rows": None, "error": None, "csv_text": ""}
+    def _import_problem(self, request: Request, found: TeamAccess, message: str) -> Response:
+        return render(request, "teams/import.html", {"team": found.team, "rows": None, "error": message}, status_code=422)
+
+    async def _import(self, request: Request, found: TeamAccess, raw: bytes, token: str | None = None) -> Response:
+        """A preview (no token) or the confirmation of the upload held under `token`."""
         try:
             records = service.parse_csv(raw)
         except service.BadCsv as problem:
-            context["error"] = str(problem)
-            return render(request, "teams/import.html", context, status_code=422)
-        if commit:
-            written, rows = await service.commit_import(found, records)
+            return self._import_problem(request, found, str(problem))
+        if token is not None:
+            written, rows = await service.commit_import(found, records, token)
             if written:
                 return redirect(request, urls.url("roster", team_id=found.team["id"]), flash="roster_imported")
         else:
             rows = await service.preview_import(found, records)
         has_problems = any(row.problems for row in rows)
-        context.update(rows=rows, csv_text=raw.decode("utf-8-sig"), has_problems=has_problems,
-                       error=N_("Nothing was saved. Fix the rows marked below and upload the file again.")
-                       if has_problems else None)
+        upload = None if has_problems else await service.hold_upload(found, raw)
+        context = {"team": found.team, "rows": rows, "has_problems": has_problems, "upload": upload,
+                   "error": N_("Nothing was saved. Fix the rows marked below and upload the file again.")
+                   if has_problems else None}
         return render(request, "teams/import.html", context, status_code=422 if has_problems else 200)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from server import clock
 from server.accounts.policy import Viewer
@@ -18,7 +18,8 @@ from server.i18n import N_
 from server.teams import membership, policy
 from server.teams.access import TeamAccess
 from server.teams.policy import TeamInput
-from server.teams.tables import Membership, Team
+from server.teams.tables import Membership, RosterUpload, Team
+from server.tokens import new_token, token_hash
 
 TEAM_COLUMNS = (
     Team.id, Team.name, Team.kind, Team.area, Team.time_zone, Team.description, Team.is_public,
@@ -363,12 +364,46 @@ async def preview_import(access: TeamAccess, records: list[dict[str, str]]) -> l
         return await _check_import(access, records)
 
 
-async def commit_import(access: TeamAccess, records: list[dict[str, str]]) -> tuple[int, list[policy.ImportRow]]:
-    """Writes every row in one transaction, or nothing when any row has a problem."""
+UPLOAD_LIFETIME = timedelta(hours=2)
+UPLOAD_GONE = N_("This preview has expired or was already added. Upload the file again.")
+
+
+async def hold_upload(access: TeamAccess, content: bytes) -> str:
+    """Keeps a previewed CSV for its confirmation; the token is all the confirm form carries."""
+    token, now = new_token(), clock.now()
+    async with writing():
+        await RosterUpload.delete().where(RosterUpload.created_at < now - UPLOAD_LIFETIME)
+        await RosterUpload.insert(RosterUpload(
+            token_hash=token_hash(token), team=access.team["id"], person=access.viewer.id,
+            content=content.decode("utf-8-sig"), created_at=now,
+        ))
+    return token
+
+
+def _held(access: TeamAccess, token: str):
+    return ((RosterUpload.token_hash == token_hash(token)) & (RosterUpload.team == access.team["id"])
+            & (RosterUpload.person == access.viewer.id)
+            & (RosterUpload.created_at >= access.viewer.at - UPLOAD_LIFETIME))
+
+
+async def held_upload(access: TeamAccess, token: str) -> bytes:
+    """The CSV this person previewed for this team under `token`; Invalid once gone."""
+    row = await RosterUpload.select(RosterUpload.content).where(_held(access, token)).first() if token else None
+    if row is None:
+        raise Invalid(UPLOAD_GONE)
+    return row["content"].encode()
+
+
+async def commit_import(access: TeamAccess, records: list[dict[str, str]],
+                        token: str) -> tuple[int, list[policy.ImportRow]]:
+    """Writes every row in one transaction, or nothing when any row has a problem; the upload
+    is used once."""
     async with writing():
         access = await _roster_locked(access)
         rows = await _check_import(access, records)
         if any(row.problems for row in rows):
             return 0, rows
+        if not await RosterUpload.delete().where(_held(access, token)).returning(RosterUpload.id):
+            raise Invalid(UPLOAD_GONE)  # a second click, or another tab, confirmed it already
         await Membership.insert(*[_seat_row(access.team["id"], row.seat, access.viewer) for row in rows if row.seat])
     return len(rows), rows

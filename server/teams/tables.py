@@ -32,3 +32,14 @@ class Membership(Table):
     created_by = ForeignKey(Person, null=True, default=None, index=True)
     ended_by = ForeignKey(Person, null=True, default=None, index=True)
     version = Integer(default=1)
+
+
+class RosterUpload(Table):
+    """A checked roster CSV waiting for its confirmation, under a token: what was previewed is
+    exactly what is written (a form field would carry it back through the browser)."""
+
+    token_hash = Varchar(length=64, unique=True)
+    team = ForeignKey(Team, index=True)
+    person = ForeignKey(Person)
+    content = Text()
+    created_at = Timestamptz(index=True)

@@ -10,13 +10,11 @@ from litestar.params import PathParameter
 
 from server.forms import MAX_ID, neutralised
 
-MAX_FIELD = 20_000
-
 
 async def form_data(request: Request, multi: frozenset[str] = frozenset()) -> dict[str, str]:
     """First value of each field as text (fields in `multi`: all values joined by commas),
-    without NULs or characters that disguise text; oversized values are cut so validation
-    reports them."""
+    without NULs or characters that disguise text. Nothing is cut: each field's validation
+    holds its limit and refuses a longer value (the request body limit bounds them all)."""
     form = await request.form()
     data: dict[str, str] = {}
     for key, value in form.multi_items():
@@ -25,9 +23,9 @@ async def form_data(request: Request, multi: frozenset[str] = frozenset()) -> di
         key = without_nul(str(key)[:100])
         value = neutralised(without_nul(str(value)))
         if key in multi and key in data:
-            data[key] = f"{data[key]},{value}"[:MAX_FIELD]
+            data[key] = f"{data[key]},{value}"
         elif key not in data:
-            data[key] = value[:MAX_FIELD]
+            data[key] = value
     return data
 
 

@@ -77,7 +77,7 @@ def make_environment() -> Environment:
         when=when,
         day=day,
         clock=clock_time,
-        dict_without=lambda mapping, key: {k: v for k, v in mapping.items() if k != key},
+        dict_without=lambda mapping, *keys: {k: v for k, v in mapping.items() if k not in keys},
     )
     return env
 

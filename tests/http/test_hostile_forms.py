@@ -62,7 +62,7 @@ FORMS = {
                                                      "version"]),
     "end": ("/teams/{team}/roster/{seat}/end", CHAIR, ["ended_on", "version"]),
     "password": ("/account/password", CHAIR, ["current", "new", "confirm"]),
-    "import": ("/teams/{team}/roster/import/confirm", CHAIR, ["csv_text"]),
+    "import": ("/teams/{team}/roster/import/confirm", CHAIR, ["upload", "csv_text"]),
     "meeting": ("/teams/{team}/meetings", CHAIR, ["title", "day", "start", "duration_minutes", "location",
                                                   "join_link", "frequency", "interval", "weekdays", "month_day",
                                                   "week_of_month", "weekday", "ends", "until", "count"]),

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import timedelta
 
-from server.teams.tables import Membership
+from server import clock
+from server.accounts.tables import Person
+from server.teams.tables import Membership, RosterUpload
 from tests.conftest import ADMIN, CHAIR, SCHOOL, log_in, make_client, post_form
 from tests.meetings_helpers import days_from_today
 
@@ -129,6 +133,16 @@ def upload(text: str) -> dict:
     return {"file": ("roster.csv", text.encode(), "text/csv")}
 
 
+UPLOAD_RE = re.compile(r'name="upload" value="([^"]+)"')
+
+
+async def preview(client, token: str, team_id: int, text: str) -> tuple[object, str | None]:
+    """Uploads a CSV for its preview; the response and the upload token its confirm form carries."""
+    response = await client.post(f"/teams/{team_id}/roster/import", files=upload(text), data={"_csrf_token": token})
+    found = UPLOAD_RE.search(response.text)
+    return response, found.group(1) if found else None
+
+
 async def test_a_csv_import_with_a_bad_row_shows_every_problem_and_writes_nothing(client, demo):
     token = await log_in(client, CHAIR)
     team_id = demo.team(COLLABORATIVE)
@@ -162,12 +176,11 @@ async def test_a_clean_csv_import_adds_every_row_after_confirmation(client, demo
         "derek.shaw@maple.example,Maple Community Action Partnership (Housing),member,,\n"
         f"nicole.foster@maple.example,MCS,Member,school@maple.example,{started}\n"
     )
-    preview = await client.post(f"/teams/{team_id}/roster/import", files=upload(text),
-                                data={"_csrf_token": token})
-    assert preview.status_code == 200
-    assert "2 rows are ready" in preview.text
+    previewed, held = await preview(client, token, team_id, text)
+    assert previewed.status_code == 200
+    assert "2 rows are ready" in previewed.text
     assert await seat_of(team_id, demo.people["derek.shaw@maple.example"]) is None
-    confirm = await post_form(client, f"/teams/{team_id}/roster/import/confirm", {"csv_text": text}, token)
+    confirm = await post_form(client, f"/teams/{team_id}/roster/import/confirm", {"upload": held}, token)
     assert confirm.status_code == 303
     nicole = await seat_of(team_id, demo.people["nicole.foster@maple.example"])
     assert nicole["alternate_for"] == demo.people[SCHOOL]
@@ -233,3 +246,47 @@ async def test_agency_pages_list_only_the_teams_whose_roster_the_viewer_may_see(
         page = await member.get(f"/agencies/{agency}")
         assert "Maple County Community Collaborative" in page.text
         assert "Child and Family Team CFT-0142" not in page.text
+
+
+async def test_a_260_row_import_writes_exactly_the_rows_previewed_once(client, demo):
+    """The confirmation carries a token, not the file: all 260 rows previewed are the 260 seats
+    added (a hidden field once cut the file at 20,000 characters), and a second click adds none."""
+    now = clock.now()
+    emails = [f"import.newcomer.{n:03d}.family.services@maple.example" for n in range(260)]
+    await Person.insert(*[Person(name=f"Newcomer {n:03d}", email=email, active=True, created_at=now, updated_at=now)
+                          for n, email in enumerate(emails)])
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    text = "email,agency,role\n" + "".join(f"{email},Maple City School District,member\n" for email in emails)
+    assert len(text) > 20_000
+    previewed, held = await preview(client, token, team_id, text)
+    assert previewed.status_code == 200 and "260 rows are ready" in previewed.text
+    before = await Membership.count().where(Membership.team == team_id)
+    tampered = "email,agency,role\n" + emails[0] + ",MCS,member\n"
+    confirm = await post_form(client, f"/teams/{team_id}/roster/import/confirm",
+                              {"upload": held, "csv_text": tampered}, token)
+    assert confirm.status_code == 303
+    assert await Membership.count().where(Membership.team == team_id) == before + 260
+    again = await post_form(client, f"/teams/{team_id}/roster/import/confirm", {"upload": held}, token)
+    assert again.status_code == 422 and "Upload the file again" in again.text
+    assert await Membership.count().where(Membership.team == team_id) == before + 260
+    assert await RosterUpload.count() == 0
+
+
+async def test_an_upload_confirms_only_for_its_team_its_person_and_for_two_hours(app, client, demo, clock_at):
+    text = "email,agency,role\nderek.shaw@maple.example,MCAP,member\n"
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    _, held = await preview(client, token, team_id, text)
+    async with await make_client(app) as admin:  # the site admin may manage every roster, not use this upload
+        admin_token = await log_in(admin, ADMIN)
+        refused = await post_form(admin, f"/teams/{team_id}/roster/import/confirm", {"upload": held}, admin_token)
+        assert refused.status_code == 422
+        other_team = demo.team("Perinatal Cluster")
+        refused = await post_form(admin, f"/teams/{other_team}/roster/import/confirm", {"upload": held}, admin_token)
+        assert refused.status_code == 422
+    clock_at(clock.now() + timedelta(hours=2, minutes=1))
+    token = await log_in(client, CHAIR)  # the session itself ended after two idle hours
+    expired = await post_form(client, f"/teams/{team_id}/roster/import/confirm", {"upload": held}, token)
+    assert expired.status_code == 422 and "expired" in expired.text
+    assert await seat_of(team_id, demo.people["derek.shaw@maple.example"]) is None
