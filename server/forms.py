@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from server.i18n import N_
+from server.i18n import N_, Formatted
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]{2,}$")
 
@@ -63,11 +63,22 @@ def parse_id(value: object) -> int | None:
     return number if number is not None and 0 < number <= MAX_ID else None
 
 
+def too_long(limit: int) -> str:
+    """The message for a value over its field's limit, naming the limit."""
+    return Formatted(N_("This is too long: at most %(limit)s characters."), limit=limit)
+
+
 def require(errors: dict[str, str], key: str, value: str, max_length: int, label: str) -> None:
     if not value:
         errors[key] = label
     elif len(value) > max_length:
-        errors[key] = N_("This is too long.")
+        errors[key] = too_long(max_length)
+
+
+def limit(errors: dict[str, str], key: str, value: str, max_length: int) -> None:
+    """An optional field: a message when `value` is over its limit."""
+    if len(value) > max_length:
+        errors[key] = too_long(max_length)
 
 
 def parse_version(value: object) -> int:

@@ -37,7 +37,22 @@ def translations(language: str) -> gettext_module.NullTranslations:
     return gettext_module.GNUTranslations(buffer)
 
 
+class Formatted(str):
+    """An untranslated message with the values it names, translated where it is shown (a
+    validator does not know the reader's language). As a str it reads in English."""
+
+    msgid: str
+    values: dict[str, object]
+
+    def __new__(cls, msgid: str, **values: object) -> Formatted:
+        message = super().__new__(cls, msgid % values)
+        message.msgid, message.values = msgid, values
+        return message
+
+
 def gettext(message: str, **variables: object) -> str:
+    if isinstance(message, Formatted):
+        return translations(current_language.get()).gettext(message.msgid) % {**message.values, **variables}
     text = translations(current_language.get()).gettext(message)
     return text % variables if variables else text
 

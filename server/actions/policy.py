@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from server.accounts.policy import Viewer
-from server.forms import parse_date, parse_id, require, text
+from server.forms import limit, parse_date, parse_id, require, text
 from server.i18n import N_
 from server.teams.policy import Standing
 
@@ -71,8 +71,7 @@ def validate_action(form: dict[str, str], people: dict[int, int | None], agency_
     title = text(form, "title")
     require(errors, "title", title, 200, N_("Say what needs to be done."))
     description = str(form.get("description", "")).strip()
-    if len(description) > 5000:
-        errors["description"] = N_("This is too long.")
+    limit(errors, "description", description, 5000)
     owner_id = parse_id(form.get("owner_id")) if str(form.get("owner_id", "")).strip() else None
     if str(form.get("owner_id", "")).strip() and owner_id not in people:
         errors["owner_id"] = N_("Choose an owner from the team's roster.")
@@ -113,8 +112,7 @@ def validate_progress(form: dict[str, str], current_due: date | None, lead: bool
     if status not in allowed:
         errors["status"] = N_("Choose a status.")
     note = str(form.get("note", "")).strip()
-    if len(note) > 5000:
-        errors["note"] = N_("This is too long.")
+    limit(errors, "note", note, 5000)
     raw_due = str(form.get("due_on", "")).strip()
     due_on = parse_date(raw_due) if raw_due else None
     if raw_due and due_on is None:

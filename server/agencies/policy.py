@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.accounts.policy import Viewer
-from server.forms import checked, require, text
+from server.forms import checked, limit, require, text
 from server.i18n import N_
 
 SECTORS: dict[str, str] = {
@@ -47,8 +47,7 @@ def validate_agency(form: dict[str, str]) -> tuple[AgencyInput | None, dict[str,
     short_name = text(form, "short_name", 40)
     sector = form.get("sector", "")
     require(errors, "name", name, 200, N_("Enter the agency's name."))
-    if len(short_name) > 40:
-        errors["short_name"] = N_("This is too long.")
+    limit(errors, "short_name", short_name, 40)
     if sector not in SECTORS:
         errors["sector"] = N_("Choose a sector.")
     if errors:

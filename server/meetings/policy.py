@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from server.accounts.policy import Viewer
-from server.forms import parse_date, parse_id, require, text, whole_number
+from server.forms import limit, parse_date, parse_id, require, text, whole_number
 from server.i18n import N_, gettext
 from server.teams.policy import Standing
 
@@ -172,14 +172,12 @@ def validate_meeting(form: dict[str, str]) -> tuple[MeetingInput | None, dict[st
     if duration is None:
         errors["duration_minutes"] = N_("Enter a length from 5 to 600 minutes.")
     location = text(form, "location", 300)
-    if len(location) > 300:
-        errors["location"] = N_("This is too long.")
+    limit(errors, "location", location, 300)
     join_link = str(form.get("join_link", "")).strip()
     if join_link and (len(join_link) > 500 or not join_link.startswith(("https://", "http://"))):
         errors["join_link"] = N_("Enter a web address starting with https://.")
     description = str(form.get("description", "")).strip()
-    if len(description) > 5000:
-        errors["description"] = N_("This is too long.")
+    limit(errors, "description", description, 5000)
     if errors:
         return None, errors
     assert day and start and duration
@@ -211,8 +209,7 @@ def validate_item(form: dict[str, str], presenter_ids: set[int]) -> tuple[ItemIn
     if minutes is None:
         errors["planned_minutes"] = N_("Enter the planned minutes, from 1 to 600.")
     notes = str(form.get("presenter_notes", "")).strip()
-    if len(notes) > 5000:
-        errors["presenter_notes"] = N_("This is too long.")
+    limit(errors, "presenter_notes", notes, 5000)
     if errors:
         return None, errors
     assert minutes is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.accounts.policy import Viewer
-from server.forms import checked, email, parse_id, require, text
+from server.forms import checked, email, limit, parse_id, require, text
 from server.i18n import LANGUAGES, N_
 
 
@@ -28,11 +28,9 @@ def validate_person(form: dict[str, str], agency_ids: set[int]) -> tuple[PersonI
     if address is None:
         errors["email"] = N_("Enter a valid email address.")
     phone = text(form, "phone", 40)
-    if len(phone) > 40:
-        errors["phone"] = N_("This is too long.")
+    limit(errors, "phone", phone, 40)
     title = text(form, "title", 120)
-    if len(title) > 120:
-        errors["title"] = N_("This is too long.")
+    limit(errors, "title", title, 120)
     language = str(form.get("preferred_language", "en"))
     if language not in LANGUAGES:
         errors["preferred_language"] = N_("Choose a language.")

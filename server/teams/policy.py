@@ -7,7 +7,7 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.accounts.policy import Viewer
-from server.forms import checked, parse_date, parse_id, require, text, whole_number
+from server.forms import checked, limit, parse_date, parse_id, require, text, whole_number
 from server.i18n import N_
 
 KINDS: dict[str, str] = {
@@ -133,14 +133,12 @@ def validate_team(form: dict[str, str]) -> tuple[TeamInput | None, dict[str, str
     if kind not in KINDS:
         errors["kind"] = N_("Choose what kind of team this is.")
     area = text(form, "area", 120)
-    if len(area) > 120:
-        errors["area"] = N_("This is too long.")
+    limit(errors, "area", area, 120)
     time_zone = str(form.get("time_zone", "")).strip()
     if not valid_time_zone(time_zone):
         errors["time_zone"] = N_("Choose a time zone such as America/New_York.")
     description = str(form.get("description", "")).strip()
-    if len(description) > 4000:
-        errors["description"] = N_("This is too long.")
+    limit(errors, "description", description, 4000)
     quorum_kind = form.get("quorum_kind", "share") or "share"
     raw_quorum = str(form.get("quorum_value", "50")).strip() or "50"
     if quorum_kind not in QUORUM_KINDS:

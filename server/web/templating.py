@@ -32,6 +32,9 @@ def template_gettext(message: str, **variables: object) -> Markup:
     """`_()` in templates. Translations are trusted text; the values put into them are escaped.
     (A plain function: Jinja's own i18n callables take the template context, and inside a loop
     each call derives a new context, which made translated labels the slowest part of a page.)"""
+    if isinstance(message, i18n.Formatted):  # a validator's message with its values (escaped)
+        variables = {**message.values, **variables}
+        message = message.msgid
     text = Markup(i18n.gettext(message))
     return text % variables if variables else text
 
