@@ -51,7 +51,9 @@ def serve_app(args: argparse.Namespace) -> int:
         return 2
     uvicorn.run(
         "server.app:create_app", factory=True, host=args.host, port=args.port,
-        workers=args.workers, reload=args.reload, proxy_headers=True, log_level="info",
+        workers=args.workers, reload=args.reload, log_level="info",
+        # Forwarded headers are read by the app, from CONVENE_TRUSTED_PROXIES only (web/client.py).
+        proxy_headers=False,
     )
     return 0
 

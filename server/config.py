@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class Settings:
     time_zone: str
     session_days: int
     session_idle_minutes: int
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
 
     @property
     def is_sqlite(self) -> bool:
@@ -76,6 +78,17 @@ def _base_url(env: str) -> str:
     return base_url
 
 
+def _trusted_proxies() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """CONVENE_TRUSTED_PROXIES: addresses or networks (comma-separated) of the reverse proxies
+    whose X-Forwarded-For names the real client. None by default: the socket's address is the
+    client, and a header anyone can send is ignored."""
+    raw = os.environ.get("CONVENE_TRUSTED_PROXIES", "")
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+    except ValueError as problem:
+        raise ConfigError(f"CONVENE_TRUSTED_PROXIES: {problem}") from None
+
+
 def load() -> Settings:
     env = os.environ.get("CONVENE_ENV", "development")
     if env not in {"development", "production", "test"}:
@@ -98,6 +111,7 @@ def load() -> Settings:
         time_zone=time_zone,
         session_days=_positive_int("CONVENE_SESSION_DAYS", 14),
         session_idle_minutes=_positive_int("CONVENE_SESSION_IDLE_MINUTES", 120),
+        trusted_proxies=_trusted_proxies(),
     )
 
 

@@ -273,6 +273,17 @@ def two_workers():
 
 
 @pytest.fixture(scope="session")
+def behind_a_proxy():
+    """The real server as it runs behind a reverse proxy on the same machine
+    (CONVENE_TRUSTED_PROXIES=127.0.0.1): a test names the client in X-Forwarded-For."""
+    from tests.live import running_server
+
+    env = {"CONVENE_TRUSTED_PROXIES": "127.0.0.1", **({} if POSTGRES_SERVER else {"CONVENE_DB_POOL_SIZE": "0"})}
+    with running_server(workers=1, extra_env=env) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
 def shared_app():
     """One app for the session: building one costs ~45 ms, and it holds no per-test state."""
     return create_app()

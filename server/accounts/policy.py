@@ -42,11 +42,28 @@ def password_problem(password: str, confirm: str, email_address: str) -> str | N
     return None
 
 
-def is_throttled(failures_for_email: int, failures_for_ip: int) -> bool:
-    """Too many recent failures for this account, or from this address."""
-    return failures_for_email >= MAX_FAILURES_PER_EMAIL or failures_for_ip >= MAX_FAILURES_PER_IP
+FIRST_DELAY = timedelta(minutes=1)
 
 
-def retry_minutes(oldest_failure: datetime, now: datetime) -> int:
-    remaining = oldest_failure + THROTTLE_WINDOW - now
-    return max(1, int(remaining.total_seconds() // 60) + 1)
+def login_wait(failures_here: list[datetime], failures_from_address: list[datetime], now: datetime) -> timedelta:
+    """How long this address must wait before its next guess at this account (zero: go ahead).
+
+    `failures_here`: recent failures for the account from this address; `failures_from_address`:
+    recent failures from the address for any account, both oldest first. An account is throttled
+    per address, with delays that double from the fifth failure (1, 2, 4, 8 minutes, then the
+    window): someone guessing elsewhere never locks the owner out, whose right password from an
+    address that has not been failing goes through. An address failing on many accounts, or many
+    times behind one office's NAT, is slowed only past 30 failures in the window."""
+    waits = [timedelta(0)]
+    if len(failures_here) >= MAX_FAILURES_PER_EMAIL:
+        doublings = len(failures_here) - MAX_FAILURES_PER_EMAIL
+        delay = min(FIRST_DELAY * 2 ** min(doublings, 10), THROTTLE_WINDOW)
+        waits.append(failures_here[-1] + delay - now)
+    if len(failures_from_address) >= MAX_FAILURES_PER_IP:
+        waits.append(failures_from_address[-MAX_FAILURES_PER_IP] + THROTTLE_WINDOW - now)
+    return max(waits)
+
+
+def wait_minutes(wait: timedelta) -> int:
+    """A wait as whole minutes to tell a person (at least one)."""
+    return max(1, -(-int(wait.total_seconds()) // 60))

@@ -11,6 +11,7 @@ from server.accounts import service
 from server.config import settings
 from server.errors import Invalid, NotFound
 from server.i18n import LANGUAGES, N_, gettext
+from server.web.client import client_address
 from server.web.context import LANGUAGE_COOKIE
 from server.web.forms import form_data
 from server.web.responses import redirect
@@ -25,8 +26,6 @@ def safe_next(value: str | None) -> str:
     return urls.page_path(value) or urls.url("home")
 
 
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 class AccountController(Controller):
@@ -40,7 +39,7 @@ class AccountController(Controller):
     async def login(self, request: Request) -> Response:
         form = await form_data(request)
         next_url = safe_next(form.get("next"))
-        result = await service.log_in(form.get("email", ""), form.get("password", ""), client_ip(request))
+        result = await service.log_in(form.get("email", ""), form.get("password", ""), client_address(request.scope))
         if result.token:
             response = redirect(request, next_url)
             response.set_cookie(session_cookie(result.token))

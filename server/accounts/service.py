@@ -55,20 +55,20 @@ async def log_in(email: str, password: str, ip: str) -> LoginResult:
     now = clock.now()
     since = now - policy.THROTTLE_WINDOW
     # Every attempt is recorded as a failure *before* the slow password check, under a lock on
-    # the address, so parallel guesses count against each other; a success removes them.
+    # the address, so parallel guesses count against each other; a success removes the
+    # account's failures from this address.
+    ip = ip[:64]
     async with writing():
-        await lock_key(f"login:{email}")
-        email_failures = await LoginFailure.select(LoginFailure.at).where(
-            (LoginFailure.email == email) & (LoginFailure.at > since)
-        ).order_by(LoginFailure.at)
-        ip_failures = await LoginFailure.count().where(
+        await lock_key(f"login:{ip}")
+        from_address = await LoginFailure.select(LoginFailure.at, LoginFailure.email).where(
             (LoginFailure.ip == ip) & (LoginFailure.at > since)
-        )
-        if policy.is_throttled(len(email_failures), ip_failures):
-            oldest = email_failures[0]["at"] if email_failures else now
-            return LoginResult(throttled_minutes=policy.retry_minutes(oldest, now))
+        ).order_by(LoginFailure.at)
+        wait = policy.login_wait([row["at"] for row in from_address if row["email"] == email],
+                                 [row["at"] for row in from_address], now)
+        if wait > timedelta(0):
+            return LoginResult(throttled_minutes=policy.wait_minutes(wait))
         await LoginFailure.delete().where(LoginFailure.at < since)
-        await LoginFailure.insert(LoginFailure(email=email, ip=ip[:64], at=now))
+        await LoginFailure.insert(LoginFailure(email=email, ip=ip, at=now))
         person = await Person.objects().where(
             (Person.email == email) & (Person.active == True)  # noqa: E712
         ).first()
@@ -77,7 +77,7 @@ async def log_in(email: str, password: str, ip: str) -> LoginResult:
         return LoginResult()
     token = new_token()
     async with writing():
-        await LoginFailure.delete().where(LoginFailure.email == email)
+        await LoginFailure.delete().where((LoginFailure.email == email) & (LoginFailure.ip == ip))
         await LoginSession.delete().where((LoginSession.expires_at < now) | (LoginSession.last_seen_at < now - SESSION_IDLE))
         await LoginSession.insert(
             LoginSession(
