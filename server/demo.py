@@ -593,8 +593,10 @@ async def _load_meetings(ids: _Ids, now: datetime, today: date) -> None:
     await _load_minutes(ids, held, actions, now)
     # The Collaborative's guest is invited to its next meeting (guests see only those).
     next_collab = next(m for m in plans["collab"] if m.state == "upcoming")
+    guest_seat = await Membership.select(Membership.id).where(
+        (Membership.person == ids.people["court2"]) & (Membership.role == "guest")).first()
     await Invitation.insert(Invitation(meeting=next_collab.id, person=ids.people["court2"],
-                                       created_at=now - timedelta(days=2)))
+                                       created_at=now - timedelta(days=2), seat=guest_seat["id"]))
 
 
 async def _insert(table: type[Table], rows: list[Table], chunk: int = 500) -> list[int]:

@@ -178,8 +178,8 @@ def _status_filter(query, status: str):
 
 
 async def my_actions(viewer: Viewer, scope: str, status: str, team_id: int | None) -> dict:
-    """"My action items" across every team: assigned to me, created by me, or my agency's (the
-    agency I sit for on each team, on teams where I sit as a member). A constant number of
+    """"My action items" across the teams where I sit as a member at the viewer's instant:
+    assigned to me, created by me, or my agency's (the agency I sit for on each team). A constant number of
     queries whatever the number of items or teams."""
     async with reading():
         standings = {
@@ -195,8 +195,8 @@ async def my_actions(viewer: Viewer, scope: str, status: str, team_id: int | Non
                 branch = (ActionItem.team == team) & (ActionItem.owner_agency == (standing.agency_id or 0))
                 who = branch if who is None else who | branch
             who = who if who is not None else ActionItem.id == 0
-        else:
-            who = ActionItem.owner == viewer.id
+        else:  # given to me, on teams where I sit as a member now (not those I left)
+            who = (ActionItem.owner == viewer.id) & ActionItem.team.is_in(member_teams)
         query = _status_filter(ActionItem.select(*LIST_COLUMNS).where(who), status)
         if team_id is not None:
             query = query.where(ActionItem.team == team_id)

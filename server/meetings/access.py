@@ -23,7 +23,8 @@ FIELDS = (
     "status", "location", "join_link", "description", "sequence", "agenda_published_at", "live_status",
     "live_started_at", "live_ended_at", "current_item_id", "live_version", "version",
 )
-INVITED = "EXISTS (SELECT 1 FROM invitation i WHERE i.meeting = o.id AND i.person = {}) AS invited"
+# The guest seat an invitation to this meeting was issued under (one invitation per guest).
+INVITED = "(SELECT MAX(i.seat) FROM invitation i WHERE i.meeting = o.id AND i.person = {}) AS invited_seat"
 MINUTES_STATUS = "(SELECT mi.status FROM minutes mi WHERE mi.meeting = o.id) AS minutes_status"
 AGENDA_CLOSED = N_("The meeting has ended, so its agenda is closed. Corrections go into the minutes.")
 
@@ -103,7 +104,8 @@ async def meeting_access(viewer: Viewer, meeting_id: int, *, run: bool = False, 
         raise NotFound()
     meeting, team, standing, extras = found
     meeting["detached"] = bool(meeting["detached"])
-    access = MeetingAccess(viewer, meeting, team, standing, bool(extras["invited"]), extras["minutes_status"])
+    invited = standing.guest_seat is not None and extras["invited_seat"] == standing.guest_seat
+    access = MeetingAccess(viewer, meeting, team, standing, invited, extras["minutes_status"])
     if not policy.can_see_meeting(viewer, standing, access.invited):
         raise NotFound()
     if run and not access.can_run:

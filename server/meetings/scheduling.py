@@ -66,7 +66,8 @@ async def team_meetings(access: TeamAccess, limit: int = 12) -> dict:
     viewer, now = access.viewer, access.viewer.at
     visible = Meeting.team == access.team["id"]
     if not policy.can_see_meetings(viewer, access.standing):
-        invited_to = Invitation.select(Invitation.meeting).where(Invitation.person == viewer.id)
+        invited_to = Invitation.select(Invitation.meeting).where(
+            (Invitation.person == viewer.id) & (Invitation.seat == (access.standing.guest_seat or 0)))
         visible &= Meeting.id.is_in(invited_to) if access.standing.is_guest else (Meeting.id == -1)
     async with reading():
         upcoming = await Meeting.select(*LIST_COLUMNS).where(visible & (Meeting.ends_at >= now)).order_by(
@@ -328,10 +329,13 @@ async def invite(access: MeetingAccess, form: dict[str, str]) -> None:
     async with writing():
         await lock_row(Meeting, access.meeting["id"])
         access = await access.confirm(run=True)
-        guests = {p["id"] for p in await membership.seated(access.team, access.today) if p["role"] == "guest"}
-        if person_id not in guests:
+        guest_seats = {p["id"]: p["seat_id"] for p in await membership.seated(access.team, access.today)
+                       if p["role"] == "guest"}
+        if person_id not in guest_seats:
             raise Invalid(N_("Choose a guest from the team's roster."))
-        if not await Invitation.exists().where(
-            (Invitation.meeting == access.meeting["id"]) & (Invitation.person == person_id)
-        ):
-            await Invitation.insert(Invitation(meeting=access.meeting["id"], person=person_id, created_at=clock.now()))
+        mine = (Invitation.meeting == access.meeting["id"]) & (Invitation.person == person_id)
+        if await Invitation.exists().where(mine):  # once; an old one moves to the guest's seat now
+            await Invitation.update({Invitation.seat: guest_seats[person_id]}).where(mine)
+        else:
+            await Invitation.insert(Invitation(meeting=access.meeting["id"], person=person_id,
+                                               created_at=clock.now(), seat=guest_seats[person_id]))

@@ -11,7 +11,7 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 from server.accounts.tables import Person
-from server.teams.tables import Team
+from server.teams.tables import Membership, Team
 
 
 class Series(Table):
@@ -102,11 +102,14 @@ class TemplateItem(Table):
 
 
 class Invitation(Table):
-    """A guest invited to one meeting (guests see only the agendas they are invited to)."""
+    """A guest invited to one meeting (guests see only the agendas they are invited to), under
+    the guest seat they held: it counts while that seat does, and seating them again later
+    does not revive it."""
 
     meeting = ForeignKey(Meeting, index=True)
     person = ForeignKey(Person, index=True)
     created_at = Timestamptz()
+    seat = ForeignKey(Membership, null=True, default=None, index=True)
 
 
 class Attendance(Table):

@@ -47,23 +47,25 @@ def directory_day(at: datetime) -> date:
 
 
 def standing_from_seats(seats: Iterable[dict], day: date) -> Standing:
-    """The standing given by a person's seats on one team (rows with role, agency,
+    """The standing given by a person's seats on one team (rows with id, role, agency,
     alternate_for, started_on, ended_on), on the team's calendar day."""
     current = [seat for seat in seats if seat["role"] and is_current(seat["started_on"], seat["ended_on"], day)]
     if not current:
         return NO_STANDING
     principal = next((seat for seat in current if seat["alternate_for"] is None), current[0])
-    return Standing(frozenset(seat["role"] for seat in current), principal["agency"], principal["alternate_for"])
+    guest_seat = next((seat["id"] for seat in current if seat["role"] == "guest"), None)
+    return Standing(frozenset(seat["role"] for seat in current), principal["agency"], principal["alternate_for"],
+                    guest_seat)
 
 
 # One person.
 
 
 _SEATS_ON_TEAM = Prepared(lambda p: Membership.select(
-    Membership.role, Membership.agency, Membership.alternate_for, Membership.started_on, Membership.ended_on,
+    Membership.id, Membership.role, Membership.agency, Membership.alternate_for, Membership.started_on, Membership.ended_on,
 ).where((Membership.team == p.team) & (Membership.person == p.person)))
 _SEATS_OF_PERSON = Prepared(lambda p: Membership.select(
-    Membership.team, Membership.team.time_zone, Membership.role, Membership.agency,
+    Membership.id, Membership.team, Membership.team.time_zone, Membership.role, Membership.agency,
     Membership.alternate_for, Membership.started_on, Membership.ended_on,
 ).where(Membership.person == p.person))
 
@@ -163,6 +165,7 @@ def _seated(without_guests: bool) -> Prepared:
             Membership.person.id.as_alias("id"), Membership.person.name.as_alias("name"),
             Membership.agency.id.as_alias("agency_id"), Membership.agency.name.as_alias("agency_name"),
             Membership.agency.short_name.as_alias("agency_short"), Membership.role, Membership.alternate_for,
+            Membership.id.as_alias("seat_id"),
         ).where(condition).order_by(Membership.person.name)
     return Prepared(build)
 
@@ -214,7 +217,7 @@ async def agency_seats(agency_id: int, at: datetime) -> list[dict]:
 
 
 SEAT_SELECT = (
-    "s.role AS seat_role, s.agency AS seat_agency, s.alternate_for AS seat_alternate_for,"
+    "s.id AS seat_id, s.role AS seat_role, s.agency AS seat_agency, s.alternate_for AS seat_alternate_for,"
     " s.started_on AS seat_started_on, s.ended_on AS seat_ended_on"
 )
 
@@ -227,7 +230,8 @@ def seat_join(team_sql: str) -> str:
 def standing_from_rows(rows: list[dict], time_zone: str, at: datetime) -> Standing:
     """The standing given by rows that selected SEAT_SELECT through seat_join()."""
     seats = [
-        {"role": row["seat_role"], "agency": row["seat_agency"], "alternate_for": row["seat_alternate_for"],
+        {"id": row["seat_id"], "role": row["seat_role"], "agency": row["seat_agency"],
+         "alternate_for": row["seat_alternate_for"],
          "started_on": row["seat_started_on"], "ended_on": row["seat_ended_on"]}
         for row in rows if row["seat_role"] is not None
     ]

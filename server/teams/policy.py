@@ -55,6 +55,7 @@ class Standing:
     roles: frozenset[str] = frozenset()
     agency_id: int | None = None  # the agency they sit for on this team
     alternate_for: int | None = None  # the member they are an alternate for, if any
+    guest_seat: int | None = None  # their current guest seat (invitations are issued under it)
 
     @property
     def is_member(self) -> bool:

@@ -45,9 +45,10 @@ from litestar.routes import HTTPRoute
 
 from server import clock
 from server.accounts.service import create_password_link
+from server.accounts.tables import Affiliation
 from server.actions import service as actions
 from server.app import create_app
-from server.meetings import agenda, minutes
+from server.meetings import agenda, minutes, scheduling
 from server.meetings.tables import Invitation, Meeting, Minutes
 from server.teams.tables import Membership
 from tests.conftest import (
@@ -57,6 +58,7 @@ from tests.conftest import (
     FAMILY,
     GUEST,
     SCHOOL,
+    TREATMENT,
     csrf_token,
     log_in,
     make_client,
@@ -72,6 +74,7 @@ class Persona:
     team: str  # the team (demo key) whose ids fill {team_id}, {seat_id}, {meeting_id}, {action_id}
     role: str  # what the persona is on that team, for failure messages
     meeting: str = "table"  # which of the team's meetings fills {meeting_id}: "table" or "earlier"
+    prepare: str | None = None  # what PREPARE does to the demo first, to make them what `role` says
 
 
 PERSONAS: dict[str, Persona] = {
@@ -87,7 +90,35 @@ PERSONAS: dict[str, Persona] = {
     "non_member": Persona("derek.shaw@maple.example", "collab", "active, seat on another team only"),
     "former": Persona("irene.castillo@maple.example", "collab", "former member (seat ended)"),
     "chair_elsewhere": Persona(CHAIR, "cluster", "chair of another team, no seat here"),
+    "to_guest": Persona(TREATMENT, "collab", "member changed to guest today, invited to nothing",
+                        prepare="to_guest"),
+    "seat_agency": Persona("lena.fischer@maple.example", "collab",
+                           "member sitting for the item's agency, another agency in the directory",
+                           prepare="seat_agency"),
+    "directory_agency": Persona("alan.porter@maple.example", "collab",
+                                "member of another agency whose directory agency is the item's",
+                                prepare="directory_agency"),
 }
+
+
+async def prepare_persona(demo, persona: Persona) -> None:
+    """Standing the demo does not have: seats and affiliations changed as a chair or admin would."""
+    team_id = demo.team(TEAM_NAMES[persona.team])
+    person = demo.people[persona.email] if persona.email else None
+    today = clock.today_in("America/New_York")
+    seat = (Membership.team == team_id) & (Membership.person == person) & Membership.ended_on.is_null()
+    if persona.prepare == "to_guest":
+        old = await Membership.select().where(seat).first()
+        await Membership.update({Membership.ended_on: today}).where(Membership.id == old["id"])
+        await Membership.insert(Membership(team=team_id, person=person, agency=old["agency"], role="guest",
+                                           started_on=today, version=1, created_at=clock.now()))
+    elif persona.prepare == "seat_agency":  # sits for the agency the table's action item is given to
+        await Membership.update({Membership.agency: demo.agencies[ACTION_OWNERS["collab"][1]]}).where(seat)
+    elif persona.prepare == "directory_agency":  # works there now, still sits for their own agency
+        await Affiliation.update({Affiliation.ended_on: today}).where(
+            (Affiliation.person == person) & Affiliation.ended_on.is_null())
+        await Affiliation.insert(Affiliation(person=person, agency=demo.agencies[ACTION_OWNERS["collab"][1]],
+                                             started_on=today))
 COLUMNS = tuple(PERSONAS)
 
 TEAM_NAMES = {"collab": "Community Collaborative", "cluster": "Perinatal Cluster"}
@@ -126,26 +157,26 @@ def route(expect: str, **options) -> Route:
 
 
 # Frequent rows, one column per persona:
-#                 anon  admin chair co_ch coord membr famly guest uninv non   formr chair@other
-PUBLIC =         "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok"
-LOGGED_IN =      "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok"
-ADMIN_ONLY =     "login ok    403   403   403   403   403   403   403   403   403   403"
-TEAM_VIEW =      "login ok    ok    ok    ok    ok    ok    ok    ok    403   403   403"
-ROSTER_VIEW =    "login ok    ok    ok    ok    ok    ok    403   403   403   403   403"
-ROSTER_MANAGE =  "login ok    ok    ok    ok    403   403   403   403   403   403   403"
+#                 anon  admin chair co_ch coord membr famly guest uninv non   formr elsew to_gs seat@ dir@
+PUBLIC =         "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok"
+LOGGED_IN =      "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok"
+ADMIN_ONLY =     "login ok    403   403   403   403   403   403   403   403   403   403   403   403   403"
+TEAM_VIEW =      "login ok    ok    ok    ok    ok    ok    ok    ok    403   403   403   ok    ok    ok"
+ROSTER_VIEW =    "login ok    ok    ok    ok    ok    ok    403   403   403   403   403   403   ok    ok"
+ROSTER_MANAGE =  "login ok    ok    ok    ok    403   403   403   403   403   403   403   403   403   403"
 # Meetings and action items: the site admin only "as member" (no seat on the Perinatal
 # Cluster: nothing); a team-scoped page turns away with 403, a meeting or action item that
 # is not the viewer's to know is 404.
-#                 anon  admin chair co_ch coord membr famly guest uninv non   formr chair@other
-MEETING_LIST =   "login 403   ok    ok    ok    ok    ok    ok    ok    403   403   403"  # guest: invited ones
-TEAM_RUN =       "login 403   ok    ok    ok    403   403   403   403   403   403   403"
-TEAM_ACTIONS =   "login 403   ok    ok    ok    ok    ok    403   403   403   403   403"
-MEETING_VIEW =   "login 404   ok    ok    ok    ok    ok    ok    404   404   404   404"
-MEETING_RUN =    "login 404   ok    ok    ok    403   403   403   404   404   404   404"
-MINUTES_VIEW =   "login 404   ok    ok    ok    ok    ok    404   404   404   404   404"  # circulated
-ACTION_VIEW =    "login 404   ok    ok    ok    ok    ok    404   404   404   404   404"
-ACTION_UPDATE =  "login 404   ok    ok    ok    ok    403   404   404   404   404   404"  # given to member
-ACTION_MANAGE =  "login 404   ok    ok    ok    403   403   404   404   404   404   404"
+#                 anon  admin chair co_ch coord membr famly guest uninv non   formr elsew to_gs seat@ dir@
+MEETING_LIST =   "login 403   ok    ok    ok    ok    ok    ok    ok    403   403   403   403   ok    ok"  # guest: invited ones
+TEAM_RUN =       "login 403   ok    ok    ok    403   403   403   403   403   403   403   403   403   403"
+TEAM_ACTIONS =   "login 403   ok    ok    ok    ok    ok    403   403   403   403   403   403   ok    ok"
+MEETING_VIEW =   "login 404   ok    ok    ok    ok    ok    ok    404   404   404   404   404   ok    ok"
+MEETING_RUN =    "login 404   ok    ok    ok    403   403   403   404   404   404   404   404   403   403"
+MINUTES_VIEW =   "login 404   ok    ok    ok    ok    ok    404   404   404   404   404   404   ok    ok"  # circulated
+ACTION_VIEW =    "login 404   ok    ok    ok    ok    ok    404   404   404   404   404   404   ok    ok"
+ACTION_UPDATE =  "login 404   ok    ok    ok    ok    403   404   404   404   404   404   404   ok    403"  # given to member
+ACTION_MANAGE =  "login 404   ok    ok    ok    403   403   404   404   404   404   404   404   403   403"
 
 BAD_SEAT_CHANGE = {"version": "1"}  # no agency or role: 422
 BAD_SEAT_END = {"version": "1", "ended_on": "not-a-date"}  # 422
@@ -344,9 +375,7 @@ async def table_records(demo, team_key: str) -> TeamRecords:
     await minutes.start_minutes(table)
     await Minutes.update({Minutes.status: "circulated"}).where(Minutes.meeting == table.meeting["id"])
     if team_key == "collab":  # the guest is invited to the meeting of the table, not the earlier one
-        await Invitation.insert(Invitation(
-            meeting=table.meeting["id"], person=demo.people[GUEST], created_at=clock.now()
-        ))
+        await scheduling.invite(table, {"person_id": str(demo.people[GUEST])})
     owner, agency = ACTION_OWNERS[team_key]
     action, problems = await actions.create(lead, {
         "title": "Walk: share the respite waitlist", "owner_id": str(demo.people[owner]),
@@ -393,6 +422,8 @@ async def request(client, token: str, method: str, path: str, spec: Route):
 @pytest.mark.parametrize("name", COLUMNS)
 async def test_authorization(app, demo, name):
     persona = PERSONAS[name]
+    if persona.prepare:
+        await prepare_persona(demo, persona)
     ids = await demo_ids(demo, records_for=persona.team)
     client, token = await browser(app, persona)
     mismatches = []
@@ -522,9 +553,7 @@ async def test_a_guest_sees_only_the_meetings_they_are_invited_to_and_published_
         await log_in(guest, GUEST)
         assert (await guest.get(f"/teams/{team}/meetings")).status_code == 403  # invited to none
         for held in (published, draft):
-            await Invitation.insert(Invitation(
-                meeting=held.meeting["id"], person=demo.people[GUEST], created_at=clock.now()
-            ))
+            await scheduling.invite(held, {"person_id": str(demo.people[GUEST])})
         page = await guest.get(f"/teams/{team}/meetings")
         assert page.status_code == 200
         assert "Walk: invited, published" in page.text and "Walk: invited, draft" in page.text

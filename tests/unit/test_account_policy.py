@@ -20,16 +20,18 @@ def test_password_rules(password, confirm, ok):
     assert (policy.password_problem(password, confirm, "a@b.org") is None) is ok
 
 
-def test_throttling_starts_at_five_failures_for_an_account_or_thirty_from_an_address():
-    assert not policy.is_throttled(4, 29)
-    assert policy.is_throttled(5, 0)
-    assert policy.is_throttled(0, 30)
-
-
-def test_the_wait_is_until_the_oldest_failure_leaves_the_window():
+def test_an_address_waits_after_five_failures_on_an_account_or_thirty_in_all():
     now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-    assert policy.retry_minutes(now - timedelta(minutes=14, seconds=30), now) == 1
-    assert policy.retry_minutes(now, now) == 16
+    recent = [now - timedelta(seconds=10 * n) for n in range(30, 0, -1)]  # oldest first
+    assert policy.login_wait(recent[-4:], recent[-29:], now) == timedelta(0)
+    assert policy.login_wait(recent[-5:], recent[-5:], now) > timedelta(0)
+    assert policy.login_wait([], recent, now) > timedelta(0)
+
+
+def test_a_wait_is_told_in_whole_minutes_rounded_up():
+    assert policy.wait_minutes(timedelta(seconds=1)) == 1
+    assert policy.wait_minutes(timedelta(seconds=61)) == 2
+    assert policy.wait_minutes(timedelta(minutes=15)) == 15
 
 
 @pytest.mark.parametrize(("value", "expected"), [
