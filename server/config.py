@@ -50,7 +50,7 @@ def _secret_key(env: str) -> str:
     path = VAR / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    VAR.mkdir(parents=True, exist_ok=True)
+    VAR.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     path.write_text(key)
     path.chmod(0o600)

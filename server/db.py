@@ -205,12 +205,27 @@ class ConvenePostgresEngine(PostgresEngine):
             raise
 
 
+def _private_file(path: Path) -> None:
+    """The database holds people's details (and later case data): its file is the owner's
+    alone, and SQLite gives its -wal and -shm files the same permissions. A directory we
+    create is private too; an existing file readable by others is made private."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if not path or path == ":memory:":
             raise ValueError("Convene needs a SQLite file, not an in-memory database.")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(path))
         # timeout is SQLite's busy timeout: wait for a lock instead of failing at once.
         return ConveneSQLiteEngine(path=path, timeout=30)
     return ConvenePostgresEngine(config={"dsn": url})

@@ -75,5 +75,11 @@ def can_see_agency(viewer: Viewer, agency: dict) -> bool:
     return agency["active"] or viewer.is_site_admin
 
 
+def can_see_contact(viewer: Viewer, person_id: int, viewers_teams: set[int], persons_teams: set[int]) -> bool:
+    """A staff member's email and phone: for the site admin, for themselves, and for members of
+    a team they sit on too (`viewers_teams`: where the viewer sits as a member, not a guest)."""
+    return viewer.is_site_admin or viewer.id == person_id or bool(viewers_teams & persons_teams)
+
+
 def can_manage_agencies(viewer: Viewer) -> bool:
     return viewer.is_site_admin

@@ -60,6 +60,12 @@ async def agency_page(viewer: Viewer, agency_id: int) -> dict:
         ).order_by(Affiliation.person.name).limit(policy.MAX_PEOPLE_SHOWN)
         seats = await membership.agency_seats(agency_id, viewer.at)
         standings = {} if viewer.is_site_admin else await membership.standings(viewer.id, viewer.at)
+        their_teams = {} if viewer.is_site_admin else await membership.current_teams(
+            [person["id"] for person in agency["people"]], viewer.at)
+    my_teams = {team for team, standing in standings.items() if standing.is_member}
+    for person in agency["people"]:
+        person["contact_shown"] = policy.can_see_contact(viewer, person["id"], my_teams,
+                                                         their_teams.get(person["id"], set()))
     teams: dict[int, dict] = {}
     for seat in seats:
         standing = standings.get(seat["team.id"], NO_STANDING)

@@ -8,7 +8,7 @@ from litestar.params import FromQuery
 
 from server import urls
 from server.actions import service as actions
-from server.errors import Closed, Forbidden, NotFound
+from server.errors import Closed, NotFound
 from server.forms import parse_id
 from server.i18n import N_, gettext
 from server.meetings import agenda, live, minutes, policy, recurrence, scheduling, view
@@ -77,7 +77,7 @@ class TeamMeetingsController(Controller):
         found = await team_access(request.user, team_id)
         meetings = await scheduling.team_meetings(found)
         if not policy.can_list_meetings(found.viewer, found.standing, meetings["invited_to_some"]):
-            raise Forbidden()
+            raise found.refusal()
         return render(request, "meetings/list.html", {
             "team": found.team, "meetings": meetings, "can_run": found.may(policy.can_run),
         })

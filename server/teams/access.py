@@ -35,6 +35,11 @@ class TeamAccess:
     def may(self, predicate: TeamPredicate) -> bool:
         return predicate(self.viewer, self.standing)
 
+    def refusal(self) -> Forbidden | NotFound:
+        """What a refused viewer is told: Forbidden for someone on the team (or the site admin);
+        NotFound for anyone else, who cannot tell a team that exists from one that does not."""
+        return Forbidden() if self.standing.roles or self.viewer.is_site_admin else NotFound()
+
     async def confirm(self, allowed: TeamPredicate | None = None) -> TeamAccess:
         """Inside a write: the team and the viewer's standing read again, in the write's own
         transaction, so no change between the page's check and the write slips through."""
@@ -42,13 +47,13 @@ class TeamAccess:
 
 
 async def team_access(viewer: Viewer, team_id: int, allowed: TeamPredicate | None = None) -> TeamAccess:
-    """The team and the viewer's standing. NotFound if there is no such team; Forbidden when
-    the predicate `allowed` says no (team names are not secret, DESIGN.md §4)."""
+    """The team and the viewer's standing. NotFound if there is no such team; when the
+    predicate `allowed` says no, the access's refusal()."""
     found = await membership.with_standing(Team, team_id, viewer.id, viewer.at)
     if found is None:
         raise NotFound()
     _, team, standing, _ = found
     access = TeamAccess(viewer, team, standing)
     if allowed is not None and not access.may(allowed):
-        raise Forbidden()
+        raise access.refusal()
     return access

@@ -204,6 +204,18 @@ async def seat_counts(teams: list[dict], at: datetime) -> dict[int, int]:
     return {row["team"]: row["seats"] for row in rows}
 
 
+async def current_teams(person_ids: list[int], at: datetime) -> dict[int, set[int]]:
+    """The teams each person has a current seat on at `at` (any role), in one statement."""
+    seats = await Membership.select(
+        Membership.person, Membership.team, Membership.team.time_zone, Membership.started_on, Membership.ended_on,
+    ).where(Membership.person.is_in(person_ids or [0]) & _seat_current_somewhere(at))
+    teams: dict[int, set[int]] = {person_id: set() for person_id in person_ids}
+    for seat in seats:
+        if is_seat_current(seat, clock.day_in(at, seat["team.time_zone"])):
+            teams[seat["person"]].add(seat["team"])
+    return teams
+
+
 async def agency_seats(agency_id: int, at: datetime) -> list[dict]:
     """The seats people hold for the agency at `at`, with their team (id, name, kind, time_zone)."""
     seats = await Membership.select(

@@ -161,16 +161,17 @@ def route(expect: str, **options) -> Route:
 PUBLIC =         "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok"
 LOGGED_IN =      "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok"
 ADMIN_ONLY =     "login ok    403   403   403   403   403   403   403   403   403   403   403   403   403"
-TEAM_VIEW =      "login ok    ok    ok    ok    ok    ok    ok    ok    403   403   403   ok    ok    ok"
-ROSTER_VIEW =    "login ok    ok    ok    ok    ok    ok    403   403   403   403   403   403   ok    ok"
-ROSTER_MANAGE =  "login ok    ok    ok    ok    403   403   403   403   403   403   403   403   403   403"
+TEAM_VIEW =      "login ok    ok    ok    ok    ok    ok    ok    ok    404   404   404   ok    ok    ok"
+ROSTER_VIEW =    "login ok    ok    ok    ok    ok    ok    403   403   404   404   404   403   ok    ok"
+ROSTER_MANAGE =  "login ok    ok    ok    ok    403   403   403   403   404   404   404   403   403   403"
 # Meetings and action items: the site admin only "as member" (no seat on the Perinatal
-# Cluster: nothing); a team-scoped page turns away with 403, a meeting or action item that
-# is not the viewer's to know is 404.
+# Cluster: nothing); a team-scoped page turns away someone on the team with 403 and anyone
+# else with 404 (as for a team that does not exist); a meeting or action item that is not
+# the viewer's to know is 404.
 #                 anon  admin chair co_ch coord membr famly guest uninv non   formr elsew to_gs seat@ dir@
-MEETING_LIST =   "login 403   ok    ok    ok    ok    ok    ok    ok    403   403   403   403   ok    ok"  # guest: invited ones
-TEAM_RUN =       "login 403   ok    ok    ok    403   403   403   403   403   403   403   403   403   403"
-TEAM_ACTIONS =   "login 403   ok    ok    ok    ok    ok    403   403   403   403   403   403   ok    ok"
+MEETING_LIST =   "login 403   ok    ok    ok    ok    ok    ok    ok    404   404   404   403   ok    ok"  # guest: invited ones
+TEAM_RUN =       "login 403   ok    ok    ok    403   403   403   403   404   404   404   403   403   403"
+TEAM_ACTIONS =   "login 403   ok    ok    ok    ok    ok    403   403   404   404   404   403   ok    ok"
 MEETING_VIEW =   "login 404   ok    ok    ok    ok    ok    ok    404   404   404   404   404   ok    ok"
 MEETING_RUN =    "login 404   ok    ok    ok    403   403   403   404   404   404   404   404   403   403"
 MINUTES_VIEW =   "login 404   ok    ok    ok    ok    ok    404   404   404   404   404   404   ok    ok"  # circulated
@@ -487,8 +488,19 @@ async def test_an_ended_seat_stops_access_at_once(app, demo):
             data={"version": str(seat["version"]), "_csrf_token": token},
         )
         assert response.status_code == 303
-        assert (await member.get(f"/teams/{team}/roster")).status_code == 403
-        assert (await member.get(f"/teams/{team}")).status_code == 403
+        assert (await member.get(f"/teams/{team}/roster")).status_code == 404  # an outsider now
+        assert (await member.get(f"/teams/{team}")).status_code == 404
+
+
+async def test_an_outsider_cannot_tell_a_team_that_exists_from_one_that_does_not(app, demo):
+    team = demo.team("Community Collaborative")
+    missing = max(demo.teams.values()) + 1000
+    async with await make_client(app) as outsider:
+        await log_in(outsider, "derek.shaw@maple.example")  # a seat on another team only
+        for suffix in ("", "/roster", "/meetings", "/actions", "/roster/export.csv"):
+            there, absent = await outsider.get(f"/teams/{team}{suffix}"), await outsider.get(f"/teams/{missing}{suffix}")
+            assert there.status_code == absent.status_code == 404, suffix
+            assert there.text == absent.text, suffix
 
 
 async def test_deactivating_a_person_ends_their_sessions_at_once(app, demo):
