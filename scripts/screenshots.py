@@ -391,6 +391,7 @@ def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> N
         log_in(page, ADMIN)
         choose_language(page, language)
         shooter.visit(page, "/", f"{prefix}-home-admin")
+        shooter.visit(page, "/teams/access", f"{prefix}-access-log")
         shooter.visit(page, "/agencies", f"{prefix}-agencies")
         page.get_by_role("link", name=HOUSING_AGENCY).click()
         page.wait_for_url("**/agencies/*")

@@ -36,7 +36,7 @@ from server.meetings.tables import (
     Series,
     TemplateItem,
 )
-from server.teams.tables import Membership, Team
+from server.teams.tables import AccessGrant, Membership, Team
 
 DEMO_PASSWORD = "maple-demo-2026"
 TIME_ZONE = "America/New_York"
@@ -481,6 +481,13 @@ async def load_demo() -> bool:
             )
             for team, person, agency, role, alternate, started, ended in SEATS
         ])
+        # The coordinator (also the site admin) seated herself on the Collaborative: on record.
+        own_seat = await Membership.select(Membership.id, Membership.started_on).where(
+            (Membership.team == team_ids["collab"]) & (Membership.person == person_ids["admin"])).first()
+        await AccessGrant.insert(AccessGrant(
+            team=team_ids["collab"], seat=own_seat["id"], person=person_ids["admin"], granted_by=person_ids["admin"],
+            role="coordinator", at=datetime.combine(own_seat["started_on"], time(9, 0), tzinfo=ZONE),
+        ))
         await _load_meetings(_Ids(person_ids, agency_ids, team_ids), now, today)
     return True
 

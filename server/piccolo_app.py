@@ -17,7 +17,7 @@ from server.meetings.tables import (
     Series,
     TemplateItem,
 )
-from server.teams.tables import Membership, RosterUpload, Team
+from server.teams.tables import AccessGrant, Membership, RosterUpload, Team
 
 APP_CONFIG = AppConfig(
     app_name="convene",
@@ -32,6 +32,7 @@ APP_CONFIG = AppConfig(
         Team,
         Membership,
         RosterUpload,
+        AccessGrant,
         Series,
         Meeting,
         AgendaItem,

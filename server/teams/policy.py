@@ -29,6 +29,17 @@ ROLES: dict[str, str] = {
 
 LEADING_ROLES = frozenset({"chair", "co_chair", "coordinator"})
 MEMBER_ROLES = LEADING_ROLES | {"member", "family_partner"}
+# How much a role may see and do on its team (DESIGN.md §4): a move up is an access grant.
+GRANTS_ON_ROSTER = 20  # the latest; the site admin's access log has them all
+ACCESS_RANK = {"guest": 0, "member": 1, "family_partner": 1, "co_chair": 2, "chair": 2, "coordinator": 3}
+
+
+def is_access_grant(person_id: int, granted_by: int, role: str, previous_role: str | None) -> bool:
+    """Recorded and shown: any seat someone gives themselves, and any change of seat that
+    raises a person's access (a guest made a member, a member made a chair)."""
+    if person_id == granted_by:
+        return True
+    return previous_role is not None and ACCESS_RANK[role] > ACCESS_RANK[previous_role]
 
 # Time zones offered for teams; any valid IANA name is accepted.
 COMMON_TIME_ZONES = [

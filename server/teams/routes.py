@@ -22,12 +22,21 @@ CSV_LIMIT = 1_000_000
 TEMPLATE_GLOBALS = {"KINDS": policy.KINDS, "ROLES": policy.ROLES, "QUORUM_KINDS": policy.QUORUM_KINDS}
 
 
+ACCESS_LOG_LIMIT = 500
+
+
 class TeamController(Controller):
     path = "/teams"
 
     @get("/", name="teams")
     async def list_teams(self, request: Request) -> Response:
         return render(request, "teams/list.html", {"teams": await service.teams_for(request.user)})
+
+    @get("/access", guards=[admin_required], name="access_log")
+    async def access_log(self, request: Request) -> Response:
+        """Seats people gave themselves and changes that raised someone's access, on every team."""
+        grants = await service.access_grants(limit=ACCESS_LOG_LIMIT)
+        return render(request, "teams/access_log.html", {"grants": grants, "capped": len(grants) == ACCESS_LOG_LIMIT})
 
     @get("/new", guards=[admin_required], name="team.new")
     async def new_team(self, request: Request) -> Response:

@@ -18,7 +18,7 @@ from server.i18n import N_
 from server.teams import membership, policy
 from server.teams.access import TeamAccess
 from server.teams.policy import TeamInput
-from server.teams.tables import Membership, RosterUpload, Team
+from server.teams.tables import AccessGrant, Membership, RosterUpload, Team
 from server.tokens import new_token, token_hash
 
 TEAM_COLUMNS = (
@@ -91,7 +91,23 @@ async def roster(team: dict, today: date) -> dict:
         "upcoming": upcoming,
         "past": past,
         "missing_sectors": missing_sectors(represented),
+        "grants": await access_grants(team["id"], limit=policy.GRANTS_ON_ROSTER),
     }
+
+
+async def access_grants(team_id: int | None = None, limit: int = 200) -> list[dict]:
+    """Access granted on one team (or every team), newest first."""
+    query = AccessGrant.select(
+        AccessGrant.id, AccessGrant.at, AccessGrant.role, AccessGrant.previous_role,
+        AccessGrant.person.id, AccessGrant.person.name, AccessGrant.granted_by.id, AccessGrant.granted_by.name,
+        AccessGrant.team.id, AccessGrant.team.name, AccessGrant.team.time_zone,
+    )
+    if team_id is not None:
+        query = query.where(AccessGrant.team == team_id)
+    rows = await query.order_by(AccessGrant.at, ascending=False).order_by(AccessGrant.id, ascending=False).limit(limit)
+    for row in rows:
+        row["self_granted"] = row["person.id"] == row["granted_by.id"]
+    return rows
 
 
 def _role_rank(role: str) -> int:
@@ -172,6 +188,23 @@ def _seat_row(team_id: int, seat: policy.SeatInput, by: Viewer) -> Membership:
     )
 
 
+async def _insert_seats(access: TeamAccess, seats: list[policy.SeatInput], previous_role: str | None = None) -> None:
+    """Inside writing(): new seats, and an access grant for each that is one."""
+    team_id, by = access.team["id"], access.viewer.id
+    if not seats:
+        return
+    rows = await Membership.insert(*[_seat_row(team_id, seat, access.viewer) for seat in seats]).returning(
+        Membership.id, Membership.person, Membership.role, Membership.alternate_for)
+    seat_ids = {(row["person"], row["role"], row["alternate_for"]): row["id"] for row in rows}  # RETURNING's order is the engine's
+    grants = [
+        AccessGrant(team=team_id, seat=seat_ids[(seat.person_id, seat.role, seat.alternate_for_id)],
+                    person=seat.person_id, granted_by=by, role=seat.role, previous_role=previous_role, at=clock.now())
+        for seat in seats if policy.is_access_grant(seat.person_id, by, seat.role, previous_role)
+    ]
+    if grants:
+        await AccessGrant.insert(*grants)
+
+
 def _grantable(access: TeamAccess) -> frozenset[str]:
     return policy.grantable_roles(access.viewer, access.standing)
 
@@ -192,7 +225,7 @@ async def add_seat(access: TeamAccess, form: dict[str, str]) -> dict[str, str]:
         seat, errors = policy.validate_seat(form, facts, today, _grantable(access))
         if seat is None:
             return errors
-        await Membership.insert(_seat_row(team["id"], seat, access.viewer))
+        await _insert_seats(access, [seat])
     return {}
 
 
@@ -247,7 +280,7 @@ async def change_seat(access: TeamAccess, seat_id: int, form: dict[str, str]) ->
         if (seat.role, seat.agency_id, seat.alternate_for_id) == (old["role"], old["agency"], old["alternate_for"]):
             return {}
         await _end_if_unchanged(seat_id, old["version"], seat.started_on, access.viewer)
-        await Membership.insert(_seat_row(team["id"], seat, access.viewer))
+        await _insert_seats(access, [seat], previous_role=old["role"])
     return {}
 
 
@@ -405,5 +438,5 @@ async def commit_import(access: TeamAccess, records: list[dict[str, str]],
             return 0, rows
         if not await RosterUpload.delete().where(_held(access, token)).returning(RosterUpload.id):
             raise Invalid(UPLOAD_GONE)  # a second click, or another tab, confirmed it already
-        await Membership.insert(*[_seat_row(access.team["id"], row.seat, access.viewer) for row in rows if row.seat])
+        await _insert_seats(access, [row.seat for row in rows if row.seat])
     return len(rows), rows

@@ -43,3 +43,17 @@ class RosterUpload(Table):
     person = ForeignKey(Person)
     content = Text()
     created_at = Timestamptz(index=True)
+
+
+class AccessGrant(Table):
+    """A seat that gave someone more access on a team than they had, or that someone gave
+    themselves (a site admin seating themselves, say): allowed, and never silent. Shown on the
+    team's roster history and in the site admin's access log."""
+
+    team = ForeignKey(Team, index=True)
+    seat = ForeignKey(Membership, index=True)
+    person = ForeignKey(Person, index=True)  # who gained the access
+    granted_by = ForeignKey(Person, null=True, default=None, index=True)
+    role = Varchar(length=20)
+    previous_role = Varchar(length=20, null=True, default=None)  # None: no seat before
+    at = Timestamptz(index=True)

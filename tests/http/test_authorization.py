@@ -218,6 +218,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     # Teams: the site admin manages them; members see their own.
     ("GET", "/teams"): route(LOGGED_IN),
     ("POST", "/teams"): route(ADMIN_ONLY),
+    ("GET", "/teams/access"): route(ADMIN_ONLY),
     ("GET", "/teams/new"): route(ADMIN_ONLY),
     ("GET", "/teams/{team_id:int}"): route(TEAM_VIEW),
     ("POST", "/teams/{team_id:int}"): route(ADMIN_ONLY),
