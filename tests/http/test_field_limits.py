@@ -110,7 +110,7 @@ def test_a_field_saves_exactly_up_to_its_limit_and_refuses_longer_with_nothing_w
             return {"status": "in_progress", "version": str((await STATEFUL[case](ids))["version"])}
         return base(demo)
 
-    @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(length=st.integers(min_value=8, max_value=2 * limit))
     @example(length=limit)
     @example(length=limit + 1)
@@ -118,7 +118,7 @@ def test_a_field_saves_exactly_up_to_its_limit_and_refuses_longer_with_nothing_w
     def check(length):
         async def attempt():
             value = value_of_length(length)
-            before = await snapshot()
+            before = await snapshot() if length > limit else None  # only a refusal is compared
             response = await client.post(path, data={**await rest_of_form(), field: value, "_csrf_token": token},
                                          headers={"HX-Request": "true"} if case in ("notes", "decision") else {})
             if length <= limit:
