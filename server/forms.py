@@ -34,9 +34,12 @@ def checked(form: dict[str, str], key: str) -> bool:
     return form.get(key, "") in {"on", "true", "1", "yes"}
 
 
+MAX_EMAIL = 254  # RFC 5321's limit for an address
+
+
 def email(value: str) -> str | None:
     value = value.strip().lower()
-    return value if len(value) <= 254 and EMAIL_RE.match(value) else None
+    return value if len(value) <= MAX_EMAIL and EMAIL_RE.match(value) else None
 
 
 def parse_date(value: str) -> date | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from server.accounts.policy import Viewer
-from server.forms import limit, parse_date, parse_id, require, text, whole_number
+from server.forms import limit, parse_date, parse_id, require, text, too_long, whole_number
 from server.i18n import N_, gettext
 from server.teams.policy import Standing
 
@@ -35,6 +35,7 @@ MINUTES_STATES = {
     "locked": N_("Locked"),
 }
 MAX_AGENDA_ITEMS = 80
+MAX_JOIN_LINK = 500
 MAX_MINUTES = 600  # planned minutes for one item
 
 
@@ -174,7 +175,9 @@ def validate_meeting(form: dict[str, str]) -> tuple[MeetingInput | None, dict[st
     location = text(form, "location", 300)
     limit(errors, "location", location, 300)
     join_link = str(form.get("join_link", "")).strip()
-    if join_link and (len(join_link) > 500 or not join_link.startswith(("https://", "http://"))):
+    if len(join_link) > MAX_JOIN_LINK:
+        errors["join_link"] = too_long(MAX_JOIN_LINK)
+    elif join_link and not join_link.startswith(("https://", "http://")):
         errors["join_link"] = N_("Enter a web address starting with https://.")
     description = str(form.get("description", "")).strip()
     limit(errors, "description", description, 5000)

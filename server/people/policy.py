@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.accounts.policy import Viewer
-from server.forms import checked, email, limit, parse_id, require, text
+from server.forms import MAX_EMAIL, checked, email, limit, parse_id, require, text, too_long
 from server.i18n import LANGUAGES, N_
 
 
@@ -24,8 +24,11 @@ def validate_person(form: dict[str, str], agency_ids: set[int]) -> tuple[PersonI
     errors: dict[str, str] = {}
     name = text(form, "name")
     require(errors, "name", name, 200, N_("Enter the person's name."))
-    address = email(str(form.get("email", "")))
-    if address is None:
+    raw_address = str(form.get("email", "")).strip()
+    address = email(raw_address)
+    if len(raw_address) > MAX_EMAIL:
+        errors["email"] = too_long(MAX_EMAIL)
+    elif address is None:
         errors["email"] = N_("Enter a valid email address.")
     phone = text(form, "phone", 40)
     limit(errors, "phone", phone, 40)
