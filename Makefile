@@ -2,13 +2,14 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 
 .PHONY: run test test-clocks bench install install-test migrate demo lint messages clean
 
-run: install ## serve on SQLite with demo data at http://127.0.0.1:8000
+run: install ## serve on SQLite with demo data at http://127.0.0.1:8000 (another port: make run PORT=8110)
 	$(BIN)/convene migrate
 	$(BIN)/convene demo --if-empty
-	$(BIN)/convene serve
+	$(BIN)/convene serve --port $(PORT)
 
 test: install-test ## the whole suite on SQLite (and PostgreSQL when CONVENE_TEST_POSTGRES_URL is set)
 	bash scripts/test.sh

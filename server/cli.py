@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
 
 
@@ -33,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     set_password.add_argument("email")
 
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        follow_the_port(args)
     try:
         import server.config  # noqa: F401  (reads and checks the environment)
     except RuntimeError as problem:  # config.ConfigError: say what is wrong, no traceback
@@ -43,12 +46,27 @@ def main(argv: list[str] | None = None) -> int:
     return asyncio.run(run(args))
 
 
+def follow_the_port(args: argparse.Namespace) -> None:
+    """In development, with no CONVENE_BASE_URL set, the site's address is where it is served
+    (`make run PORT=8110`): links the app writes out follow the port. Set before the settings are
+    read, so every worker sees the same."""
+    if os.environ.get("CONVENE_BASE_URL") or os.environ.get("CONVENE_ENV", "development") != "development":
+        return
+    host = "127.0.0.1" if args.host in {"0.0.0.0", "::", ""} else args.host
+    os.environ["CONVENE_BASE_URL"] = f"http://{host}:{args.port}"
+
+
 def serve_app(args: argparse.Namespace) -> int:
     import uvicorn
+
+    from server.config import settings
 
     if args.workers > 1 and args.reload:
         print("convene: --reload works with one worker only", file=sys.stderr)
         return 2
+    print(f"Convene at {settings.base_url}", flush=True)
+    if settings.env == "development":
+        print("Demo accounts and their password: README.md, under \"Demo accounts\".", flush=True)
     uvicorn.run(
         "server.app:create_app", factory=True, host=args.host, port=args.port,
         workers=args.workers, reload=args.reload, log_level="info",

@@ -22,8 +22,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(workers: int = 1, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Serves the test database with `convene serve`; yields the base URL."""
+def running_server(workers: int = 1, extra_env: dict[str, str] | None = None,
+                   log_to: Path | None = None) -> Iterator[str]:
+    """Serves the test database with `convene serve`; yields the base URL. A None value in
+    `extra_env` removes that variable; `log_to` keeps the server's output there."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
@@ -32,8 +34,10 @@ def running_server(workers: int = 1, extra_env: dict[str, str] | None = None) ->
         "CONVENE_DB_POOL_SIZE": "4",
         **(extra_env or {}),
     }
+    env = {key: value for key, value in env.items() if value is not None}
     # The log goes to a file: a pipe nobody reads fills up and freezes a busy server.
-    log = tempfile.NamedTemporaryFile(prefix="convene-serve-", suffix=".log", delete=False)
+    log = open(log_to, "wb") if log_to else tempfile.NamedTemporaryFile(
+        prefix="convene-serve-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers)],
@@ -61,4 +65,5 @@ def running_server(workers: int = 1, extra_env: dict[str, str] | None = None) ->
             process.kill()
             process.wait()
         log.close()
-        Path(log.name).unlink(missing_ok=True)
+        if not log_to:
+            Path(log.name).unlink(missing_ok=True)

@@ -71,6 +71,17 @@ def header(scope: Scope, name: bytes) -> str:
 READ_METHODS = frozenset({"GET", "HEAD"})
 
 
+def _headers_only(send: Send) -> Send:
+    """A GET's answer to a HEAD: its status and headers (Content-Length included), no body."""
+    async def send_headers(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(message)
+    return send_headers
+
+
 class RequestContext:
     """`find_viewer(session_token)` is the accounts capability's session lookup (web/ imports
     no capability: app.py hands it in)."""
@@ -86,6 +97,9 @@ class RequestContext:
         if scope["path"].startswith("/static/"):
             await self._serve(scope, receive, send, {}, None, private=False)
             return
+        if scope["method"] == "HEAD":  # every page answers HEAD as it answers GET, without the body
+            scope = {**scope, "method": "GET"}
+            send = _headers_only(send)
         async with AsyncExitStack() as stack:
             if scope["method"] in READ_METHODS:
                 await stack.enter_async_context(db.reading())
