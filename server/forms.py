@@ -50,6 +50,22 @@ def parse_date(value: str) -> date | None:
     return parsed if 1900 <= parsed.year <= 2200 else None
 
 
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def spreadsheet_date(value: str) -> str:
+    """A date as a spreadsheet writes it back (Excel in the US: 3/7/2026) in ISO form
+    (2026-03-07); anything else as it is, for parse_date to judge."""
+    match = _US_DATE.fullmatch(value.strip())
+    if not match:
+        return value
+    month, day, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return value
+
+
 MAX_ID = 2_147_483_647  # ids are 32-bit serials on PostgreSQL
 
 

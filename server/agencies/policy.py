@@ -70,6 +70,11 @@ def missing_sectors(represented: set[str]) -> list[str]:
     return [code for code in COVERAGE_SECTORS if code not in represented]
 
 
+def name_key(name: str) -> str:
+    """What makes two agency names the same name: case and spaces do not."""
+    return " ".join(name.split()).casefold()
+
+
 def can_see_agency(viewer: Viewer, agency: dict) -> bool:
     """Everyone sees the directory's active agencies; inactive ones are the site admin's."""
     return agency["active"] or viewer.is_site_admin

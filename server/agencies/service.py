@@ -88,11 +88,10 @@ async def save_agency(data: AgencyInput, agency_id: int | None = None) -> int:
         Agency.is_ferpa_agency: data.is_ferpa_agency, Agency.updated_at: now,
     }
     async with writing():
-        await lock_key(f"agency-name:{data.name}")  # two admins naming two agencies alike at once
-        clash = Agency.exists().where(Agency.name == data.name)
-        if agency_id is not None:
-            clash = clash.where(Agency.id != agency_id)
-        if await clash:
+        # Two admins naming two agencies alike at once; "Help Me Grow" and "help me grow " are alike.
+        await lock_key(f"agency-name:{policy.name_key(data.name)}")
+        names = await Agency.select(Agency.id, Agency.name)
+        if any(policy.name_key(row["name"]) == policy.name_key(data.name) and row["id"] != agency_id for row in names):
             raise NameTaken(data.name)
         if agency_id is None:
             rows = await Agency.insert(

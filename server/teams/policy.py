@@ -7,7 +7,16 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.accounts.policy import Viewer
-from server.forms import checked, limit, parse_date, parse_id, require, text, whole_number
+from server.forms import (
+    checked,
+    limit,
+    parse_date,
+    parse_id,
+    require,
+    spreadsheet_date,
+    text,
+    whole_number,
+)
 from server.i18n import N_
 
 KINDS: dict[str, str] = {
@@ -322,7 +331,7 @@ def check_import(
         if not problems:
             form = {
                 "person_id": str(person_id), "agency_id": str(agency_id), "role": role or "",
-                "alternate_for_id": str(alternate_id or ""), "started_on": values["started_on"],
+                "alternate_for_id": str(alternate_id or ""), "started_on": spreadsheet_date(values["started_on"]),
             }
             row_facts = RosterFacts(facts.active_person_ids, facts.active_agency_ids, seated, principals)
             seat, errors = validate_seat(form, row_facts, today, grantable)

@@ -174,9 +174,10 @@ class RosterController(Controller):
     @get("/export.csv", name="roster.export")
     async def export_csv(self, request: Request, team_id: RowId) -> Response:
         found = await team_access(request.user, team_id, policy.can_view_roster)
-        body = await service.roster_csv(found.team, found.today)
+        # A byte-order mark: Excel opens UTF-8 without one as the machine's legacy code page.
+        body = "\ufeff" + await service.roster_csv(found.team, found.today)
         filename = f"roster-{team_id}-{found.today.isoformat()}.csv"
-        return Response(body, media_type="text/csv; charset=utf-8", headers={
+        return Response(body.encode("utf-8"), media_type="text/csv", headers={  # Litestar adds the charset
             "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
         })
 

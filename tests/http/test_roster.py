@@ -121,7 +121,7 @@ async def test_roster_export_is_a_csv_of_current_and_past_seats(client, demo):
     response = await client.get(f"/teams/{team_id}/roster/export.csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))  # as a spreadsheet reads it
     assert {"name", "email", "agency", "role", "alternate_for", "started_on", "ended_on"} <= set(rows[0])
     by_email = {row["email"]: row for row in rows}
     assert by_email["beth.lindqvist@maple.example"]["alternate_for"] == "samuel.okafor@maple.example"
