@@ -123,3 +123,8 @@ def validate_progress(form: dict[str, str], current_due: date | None, lead: bool
     if errors:
         return None, errors
     return ProgressInput(status, note, due_on, due_changed), {}
+
+
+def changes_nothing(progress: ProgressInput, current_status: str) -> bool:
+    """The same status, the same due date and no note: nothing for the log."""
+    return progress.status == current_status and not progress.due_changed and not progress.note

@@ -101,13 +101,13 @@ class ActionController(Controller):
         require(found.may_update)
         form = await form_data(request)
         try:
-            errors = await service.record_progress(found, form)
+            errors, saved = await service.record_progress(found, form)
         except service.Stale as stale:
             return await self._page(request, found, stale.current, {"form": STALE_PROGRESS}, form, 409,
                                     current=stale.current)
         if errors:
             return await self._page(request, found, errors=errors, values=form, status_code=422)
-        return redirect(request, urls.url("action", action_id=action_id), flash="action_saved")
+        return redirect(request, urls.url("action", action_id=action_id), flash="action_saved" if saved else "action_unchanged")
 
     @get("/edit", name="action.edit")
     async def edit_action(self, request: Request, action_id: RowId) -> Response:

@@ -131,9 +131,10 @@ async def edit(access: ActionAccess, form: dict[str, str]) -> dict[str, str]:
     return {}
 
 
-async def record_progress(access: ActionAccess, form: dict[str, str]) -> dict[str, str]:
+async def record_progress(access: ActionAccess, form: dict[str, str]) -> tuple[dict[str, str], bool]:
     """A progress update by the owner, their agency or a lead, kept in the item's log: field
-    messages, or {} when saved. Raises Stale when someone saved first."""
+    messages (or none) and whether anything was written (an update that changes nothing is not
+    logged). Raises Stale when someone saved first."""
     now = clock.now()
     async with writing():
         access = await access.confirm()  # the owner and the viewer's standing as they are now
@@ -142,7 +143,9 @@ async def record_progress(access: ActionAccess, form: dict[str, str]) -> dict[st
         before = await get(access.item["id"])
         data, problems = policy.validate_progress(form, before["due_on"], access.may_manage)
         if data is None:
-            return problems
+            return problems, False
+        if policy.changes_nothing(data, before["status"]):
+            return {}, False
         updated = await ActionItem.update({
             ActionItem.status: data.status, ActionItem.due_on: data.due_on, ActionItem.updated_at: now,
             ActionItem.version: ActionItem.version + 1,
@@ -157,7 +160,7 @@ async def record_progress(access: ActionAccess, form: dict[str, str]) -> dict[st
             due_to=data.due_on if data.due_changed else None, note=data.note,
         ))
         await _changed_in_meeting(before)
-    return {}
+    return {}, True
 
 
 async def _changed_in_meeting(item: dict) -> None:

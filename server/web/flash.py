@@ -26,4 +26,5 @@ FLASH_MESSAGES = {
     "guest_invited": N_("The guest is invited."),
     "minutes_saved": N_("The minutes are saved."),
     "action_saved": N_("The action item is saved."),
+    "action_unchanged": N_("Nothing to save: the status and due date are as they were, and no note was written."),
 }

@@ -4,11 +4,13 @@ only when a later meeting exists; the Spanish word families use."""
 
 from __future__ import annotations
 
+from server.actions import service as actions
+from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
 from server.meetings.tables import Meeting, Minutes
 from server.teams.tables import Membership
-from tests.conftest import ADMIN, CHAIR, log_in, make_client, post_form
-from tests.meetings_helpers import days_from_today, schedule
+from tests.conftest import ADMIN, CHAIR, SCHOOL, log_in, make_client, post_form
+from tests.meetings_helpers import days_from_today, on_team, schedule
 
 COLLABORATIVE = "Community Collaborative"
 
@@ -68,3 +70,19 @@ async def test_spanish_readers_see_the_term_families_use_for_a_family_partner(ap
                         (await chair.get("/account")).text.split('name="_csrf_token" value="')[1].split('"')[0])
         roster = (await chair.get(f"/teams/{demo.team(COLLABORATIVE)}/roster")).text
     assert "Representante de familias" in roster and "Socio(a) familiar" not in roster
+
+
+async def test_an_update_that_changes_nothing_writes_no_log_entry_and_says_so(app, demo):
+    lead = await on_team(demo, CHAIR, demo.team(COLLABORATIVE))
+    action_id, _ = await actions.create(lead, {"title": "Unchanged", "status": "open",
+                                               "owner_id": str(demo.people[SCHOOL])})
+    logged = await ActionUpdate.count().where(ActionUpdate.action_item == action_id)
+    async with await make_client(app) as owner:
+        token = await log_in(owner, SCHOOL)
+        version = (await ActionItem.select(ActionItem.version).where(ActionItem.id == action_id).first())["version"]
+        response = await post_form(owner, f"/actions/{action_id}/progress", {"status": "open", "version": version}, token)
+        assert response.status_code == 303
+        page = await owner.get(response.headers["location"])
+        assert "Nothing to save" in page.text
+    assert await ActionUpdate.count().where(ActionUpdate.action_item == action_id) == logged
+    assert (await ActionItem.select(ActionItem.version).where(ActionItem.id == action_id).first())["version"] == version
