@@ -26,8 +26,6 @@ def safe_next(value: str | None) -> str:
     return urls.page_path(value) or urls.url("home")
 
 
-
-
 class AccountController(Controller):
     @get("/login", opt=PUBLIC, name="login")
     async def login_page(self, request: Request, next: FromQuery[str | None] = None) -> Response:

@@ -7,6 +7,7 @@ from server import clock
 from server.actions.tables import ActionItem
 from server.db import lock_row, reading, writing
 from server.errors import Closed, Stale
+from server.forms import too_long
 from server.i18n import N_
 from server.i18n import gettext as _
 from server.meetings import policy
@@ -113,14 +114,13 @@ NOT_EDITABLE = N_("Approved minutes cannot be edited.")
 
 
 MAX_BODY = 100_000
-BODY_TOO_LONG = N_("Minutes are limited to 100,000 characters; nothing was saved.")
 
 
 async def save(access: MeetingAccess, body: str, version: str) -> dict[str, str]:
     """Saves a correction exactly as typed; field messages, or {}. Approved and locked minutes
     cannot be edited."""
     if len(body) > MAX_BODY:
-        return {"body": BODY_TOO_LONG}
+        return {"body": too_long(MAX_BODY)}
     async with writing():
         access = await access.confirm(run=True)
         minutes = await get_minutes(access.meeting["id"])

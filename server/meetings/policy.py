@@ -226,7 +226,7 @@ def validate_notes(form: dict[str, str]) -> tuple[str | None, dict[str, str]]:
     """An item's notes exactly as typed, or a message: beyond the limit nothing is saved."""
     notes = str(form.get("notes", ""))
     if len(notes) > MAX_NOTES:
-        return None, {"notes": N_("Notes are limited to 20,000 characters; nothing was saved.")}
+        return None, {"notes": too_long(MAX_NOTES)}
     return notes, {}
 
 
