@@ -1,0 +1,78 @@
+"""Printable pages as PDF: the same HTML and print CSS a browser prints, laid out by WeasyPrint.
+
+Nothing outside static/ is ever fetched while laying out (no network, no other files): text
+people typed can name any address, and a PDF must not become a way to reach it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+from anyio import to_thread
+from litestar import Response
+
+from server.config import ROOT
+
+STATIC = (ROOT / "static").resolve()
+BASE_URL = "https://convene.invalid/"  # what relative links resolve against; never fetched
+MEDIA_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2"}
+
+# WeasyPrint reports CSS it does not support (our screen rules) as warnings: not news.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+class NotFetched(ValueError):
+    """A resource outside static/ that a page named."""
+
+
+def static_file(url: str) -> Path:
+    """The file under static/ that a /static/ URL names; NotFetched for anything else."""
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith("/static/"):
+        raise NotFetched(url)
+    path = (STATIC / unquote(parts.path.removeprefix("/static/"))).resolve()
+    if STATIC not in path.parents or not path.is_file():
+        raise NotFetched(url)
+    return path
+
+
+def _write_pdf(html: str) -> bytes:
+    # Imported on first use: it loads Pango, which pages never need.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = static_file(url)
+            return URLFetcherResponse(url, path.read_bytes(), {
+                "Content-Type": MEDIA_TYPES.get(path.suffix, "application/octet-stream")})
+
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnly()).write_pdf()
+
+
+async def pdf_from_html(html: str) -> bytes:
+    """The PDF of a printable page (laid out on a worker thread: it takes tens of milliseconds)."""
+    return await to_thread.run_sync(_write_pdf, html)
+
+
+def download(content: bytes, filename: str, media_type: str) -> Response:
+    """A file the browser saves and never runs: attachment disposition (RFC 6266, with an ASCII
+    fallback name), its type as stated, no sniffing, no caching, and a sandbox should anything
+    still open it in a tab."""
+    ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename)
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox; default-src 'none'",
+        "Cache-Control": "no-store",
+    })
+
+
+def filename_part(text: str, limit: int = 60) -> str:
+    """A title made safe for a file name on every system: no separators, no reserved characters."""
+    cleaned = "".join("-" if c in '/\\:*?"<>|' or not c.isprintable() else c for c in text).strip(" .-")
+    return " ".join(cleaned.split())[:limit] or "document"
+
