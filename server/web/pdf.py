@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from anyio import to_thread
-from litestar import Response
 
 from server.config import ROOT
 
@@ -56,23 +55,3 @@ def _write_pdf(html: str) -> bytes:
 async def pdf_from_html(html: str) -> bytes:
     """The PDF of a printable page (laid out on a worker thread: it takes tens of milliseconds)."""
     return await to_thread.run_sync(_write_pdf, html)
-
-
-def download(content: bytes, filename: str, media_type: str) -> Response:
-    """A file the browser saves and never runs: attachment disposition (RFC 6266, with an ASCII
-    fallback name), its type as stated, no sniffing, no caching, and a sandbox should anything
-    still open it in a tab."""
-    ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename)
-    return Response(content, media_type=media_type, headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}",
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "sandbox; default-src 'none'",
-        "Cache-Control": "no-store",
-    })
-
-
-def filename_part(text: str, limit: int = 60) -> str:
-    """A title made safe for a file name on every system: no separators, no reserved characters."""
-    cleaned = "".join("-" if c in '/\\:*?"<>|' or not c.isprintable() else c for c in text).strip(" .-")
-    return " ".join(cleaned.split())[:limit] or "document"
-

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.web.pdf import BASE_URL, NotFetched, download, pdf_from_html, static_file
+from server.web.downloads import download
+from server.web.pdf import BASE_URL, NotFetched, pdf_from_html, static_file
 
 
 @pytest.mark.parametrize("url", [
