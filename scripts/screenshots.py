@@ -227,6 +227,9 @@ MEETING_WORDS = {
         "decision": "Ask the Board to fund a second school-based clinician.",
         "action": "Draft the clinician funding request for the Board",
         "progress": "First draft shared with the principals; budget figures due Friday.",
+        "recusal": "Employed by the school district",
+        "summary": "The chair thanked the middle-school counselors for the referral data.",
+        "comment": "The waits are six weeks at two schools, not three; please correct item 2.",
     },
     "es": {
         "title": "Reunión extraordinaria de la Colaborativa Comunitaria",
@@ -237,6 +240,9 @@ MEETING_WORDS = {
         "decision": "Pedir a la Junta que financie un segundo clínico escolar.",
         "action": "Redactar la solicitud de fondos para el clínico",
         "progress": "Primer borrador enviado a los directores; las cifras del presupuesto, el viernes.",
+        "recusal": "Trabaja para el distrito escolar",
+        "summary": "La presidencia agradeció a los orientadores de las escuelas intermedias los datos.",
+        "comment": "La espera es de seis semanas en dos escuelas, no en tres; corrijan el punto 2, por favor.",
     },
 }
 
@@ -294,29 +300,47 @@ def shoot_meeting(browser, base_url: str, language: str, locale: str, prefix: st
     with chair.expect_navigation():
         chair.locator(f"form[action='{meeting}/publish'] button").click()
 
-    # Live: started, attendance taken, on the second item with notes, a decision, an action.
+    # Live: started, attendance taken, on the second item with notes, a decision put to a vote
+    # with a recusal, an action item; the third item deferred.
     chair.goto(f"{meeting}/live")
-    chair.locator(f"form[action='{meeting}/live/start'] button").click()
+    chair.locator("#live-start").click()
     chair.locator("#current-heading").wait_for()
+    chair.locator("#everyone-present").click()
+    settle(chair)
     attendees = chair.locator("li.attendee")
-    for index, status in ((0, "present"), (1, "present"), (2, "present"), (3, "remote")):
-        attendees.nth(index).locator(f"button[value={status}]").click()
-        expect(attendees.nth(index).locator(f"button[value={status}]")).to_have_attribute("aria-pressed", "true")
-    chair.locator(f"form[action='{meeting}/live/next'] button").click()
+    attendees.nth(3).locator("button[value=remote]").click()
+    expect(attendees.nth(3).locator("button[value=remote]")).to_have_attribute("aria-pressed", "true")
+    attendees.nth(4).locator("button[value=excused]").click()
+    expect(attendees.nth(4).locator("button[value=excused]")).to_have_attribute("aria-pressed", "true")
+    chair.locator("#live-next").click()
     expect(chair.locator("#current-heading")).to_contain_text(words["item"])
     chair.locator("#item-notes").fill(words["notes"])
-    chair.locator("form[action$='/notes'] button").click()
+    chair.locator("#notes-save").click()
     settle(chair)
-    chair.locator("#decision-text").fill(words["decision"])
-    chair.locator("form[action$='/decisions'] button").click()
-    expect(chair.locator(".current-item-card li")).to_contain_text([words["decision"]])
+    chair.locator("#decision").fill(words["decision"])
+    chair.locator("details.motion summary").click()
+    chair.locator("#motion").check()
+    voters = chair.locator("#mover_id option:not([value=''])")
+    chair.locator("#mover_id").select_option(voters.nth(0).get_attribute("value"))
+    chair.locator("#seconder_id").select_option(voters.nth(1).get_attribute("value"))
+    chair.locator("#votes_for").fill("5")
+    chair.locator("#votes_against").fill("1")
+    chair.locator("#abstentions").fill("0")
+    chair.locator("#recusal_person_0").select_option(voters.nth(2).get_attribute("value"))
+    chair.locator("#recusal_reason_0").fill(words["recusal"])
+    chair.locator("#decision-record").click()
+    expect(chair.locator(".current-item-card .decisions > li")).to_have_count(1)
     chair.locator("#action-title").fill(words["action"])
     chair.locator("#action-owner_id").select_option(label=MEMBER_NAME)
     chair.locator("#action-due_on").fill((starts.date() + timedelta(days=14)).isoformat())
-    chair.locator(f"form[action='{meeting}/actions'] button[type=submit]").click()
+    chair.locator("#action-add").click()
     created = chair.locator("section[aria-labelledby='new-action-heading'] a")
     expect(created).to_have_text([words["action"]])
     action = created.get_attribute("href")
+    deferrable = chair.locator("button[id^=defer-]")
+    if deferrable.count():
+        deferrable.first.click()
+        settle(chair)
     chair.evaluate("window.scrollTo(0, 0)")
     shooter.shot(chair, f"{prefix}-meeting-live")
 
@@ -330,10 +354,29 @@ def shoot_meeting(browser, base_url: str, language: str, locale: str, prefix: st
     expect(member.locator("#live-actions")).to_contain_text(words["action"])
     shooter.shot(member, f"{prefix}-meeting-live-member")
 
-    chair.once("dialog", lambda dialog: dialog.accept())  # "End the meeting now?"
+    # Ending asks first; then the minutes, corrected, compared, circulated, commented on.
+    chair.locator("#live-end").click()
+    chair.locator("#end-confirm-heading").wait_for()
+    shooter.shot(chair, f"{prefix}-meeting-live-ending")
     with chair.expect_navigation(url="**/minutes"):
-        chair.locator(f"form[action='{meeting}/live/end'] button").click()
+        chair.locator("#end-confirmed").click()
     shooter.shot(chair, f"{prefix}-minutes")
+    chair.locator("#summary").fill(words["summary"])
+    with chair.expect_navigation(url="**/minutes"):
+        chair.locator("#minutes-save").click()
+    with chair.expect_navigation():
+        chair.locator(".compare-form button").click()
+    shooter.shot(chair, f"{prefix}-minutes-compare")
+    shooter.visit(chair, f"{meeting}/minutes/print", f"{prefix}-minutes-print")
+    chair.goto(f"{meeting}/minutes")
+    with chair.expect_navigation(url="**/minutes"):
+        chair.locator("form[action$='/minutes/status'] button").first.click()
+    member.goto(f"{meeting}/minutes")
+    member.locator("#comment-body").fill(words["comment"])
+    with member.expect_navigation():
+        member.locator("form[action$='/minutes/comments'] button").click()
+    shooter.shot(member, f"{prefix}-minutes-member")
+    shooter.visit(chair, f"{meeting}/minutes", f"{prefix}-minutes-with-comment")
     chair_context.close()
 
     # The member's action items, and the new one after a progress update.
@@ -413,6 +456,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "screenshots")
     parser.add_argument("--keep-db", action="store_true",
                         help="reuse the scratch database as it is")
+    parser.add_argument("--language", choices=("en", "es"), action="append",
+                        help="only this language (repeatable; both by default)")
     args = parser.parse_args()
 
     if not args.keep_db and SCRATCH.exists():
@@ -430,7 +475,7 @@ def main() -> int:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for language in ("en", "es"):
+            for language in args.language or ("en", "es"):
                 shoot_language(browser, base_url, language, shooter)
             browser.close()
     finally:

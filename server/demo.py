@@ -22,7 +22,7 @@ from server.accounts.tables import Affiliation, Person
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
 from server.db import writing
-from server.meetings import recurrence
+from server.meetings import record, recurrence
 from server.meetings.recurrence import Recurrence
 from server.meetings.scheduling import new_uid
 from server.meetings.tables import (
@@ -578,7 +578,7 @@ async def _load_meetings(ids: _Ids, now: datetime, today: date) -> None:
         AgendaItem(meeting=meeting.id, position=position, kind=item.kind, title=item.title,
                    presenter=ids.people.get(item.presenter or ""), planned_minutes=item.minutes,
                    presenter_notes="", notes=item.notes, status=item.status, started_at=item.started_at,
-                   ended_at=item.ended_at, version=1)
+                   ended_at=item.ended_at, outcome=_outcome(meeting, item), version=1)
         for meeting in meetings for position, item in enumerate(meeting.items)
     ])
     for (_meeting, item), item_id in zip(items, item_ids, strict=True):
@@ -589,7 +589,7 @@ async def _load_meetings(ids: _Ids, now: datetime, today: date) -> None:
         for meeting, item in items if item.decision
     ])
     held = {team: [m for m in team_meetings if m.state == "held"] for team, team_meetings in plans.items()}
-    actions = await _load_actions(ids, held, rng, now, today)
+    await _load_actions(ids, held, rng, now, today)
     await _insert(Attendance, [
         Attendance(meeting=m.id, person=ids.people[person], status=status,
                    standing_in_for=ids.people[stands_for] if stands_for else None, arrived_at=arrived,
@@ -597,7 +597,7 @@ async def _load_meetings(ids: _Ids, now: datetime, today: date) -> None:
                    updated_at=departed or arrived or m.live_started_at)
         for m in meetings for person, status, stands_for, arrived, departed in m.attendance
     ])
-    await _load_minutes(ids, held, actions, now)
+    await _load_minutes(ids, held, now)
     # The Collaborative's guest is invited to its next meeting (guests see only those).
     next_collab = next(m for m in plans["collab"] if m.state == "upcoming")
     guest_seat = await Membership.select(Membership.id).where(
@@ -729,6 +729,13 @@ def _run(meeting: _Meeting, rng: random.Random, pending: int) -> None:
         if item.kind != "case_review" and not item.notes:  # case discussion never goes in the notes
             item.notes = rng.choice(STANDING_NOTES.get(item.title, [""]))
     meeting.live_ended_at = moment + timedelta(minutes=1)
+
+
+def _outcome(meeting: _Meeting, item: _Item) -> str:
+    """What the meeting's end recorded for an item (policy.final_outcome): those never opened were not reached."""
+    if meeting.state != "held":
+        return ""
+    return "done" if item.started_at is not None else "not_reached"
 
 
 def _approval(meeting: _Meeting, previous: _Meeting | None, latest: bool) -> None:
@@ -875,14 +882,20 @@ def _action_log(title: str, status: str, due: date, created: datetime, now: date
 # Minutes.
 
 
-async def _load_minutes(ids: _Ids, held: dict[str, list[_Meeting]], actions: list[_Action], now: datetime) -> None:
+async def _load_minutes(ids: _Ids, held: dict[str, list[_Meeting]], now: datetime) -> None:
     """Approved at the next meeting (locked once old), except the second latest (circulated)
-    and the latest (draft). Each state change left a revision, as the app's workflow does."""
+    and the latest (draft). Each is the record the app takes when a meeting ends; each state
+    change left a revision, as the app's workflow does."""
+    from server.accounts.policy import Viewer
+    from server.meetings import minutes
+    from server.meetings.access import meeting_access
+
     rows, histories = [], []
     for team, meetings in held.items():
         lead = ids.people[SCHEDULES[team].lead]
+        viewer = Viewer(id=lead, name="", email="", language="en", is_site_admin=False, session_id=0, at=now)
         for index, meeting in enumerate(meetings):
-            body = _minutes_body(meeting, [a for a in actions if a.meeting is meeting])
+            text = record.dumps(await minutes.build_record(await meeting_access(viewer, meeting.id)))
             ended = meeting.live_ended_at
             history = [("draft", ended, None)]
             approving = None
@@ -896,43 +909,15 @@ async def _load_minutes(ids: _Ids, held: dict[str, list[_Meeting]], actions: lis
                 if meeting.starts_at < now - LOCK_AFTER:
                     history.append(("locked", approved_at + min(timedelta(days=14), (now - approved_at) / 2), lead))
             rows.append(Minutes(
-                meeting=meeting.id, status=history[-1][0], body=body,
+                meeting=meeting.id, status=history[-1][0], record=text,
                 approved_at_meeting=approving.id if approving else None,
                 approved_at=history[2][1] if approving else None, version=len(history),
                 updated_at=history[-1][1],
             ))
-            histories.append((body, history))
+            histories.append((text, history))
     minutes_ids = await _insert(Minutes, rows)
     await _insert(MinutesRevision, [
-        MinutesRevision(minutes=minutes_id, body=body, status=status, edited_by=by, edited_at=at)
-        for minutes_id, (body, history) in zip(minutes_ids, histories, strict=True)
-        for status, at, by in history
+        MinutesRevision(minutes=minutes_id, record=text, status=status, version=version, edited_by=by, edited_at=at)
+        for minutes_id, (text, history) in zip(minutes_ids, histories, strict=True)
+        for version, (status, at, by) in enumerate(history, start=1)
     ])
-
-
-def _minutes_body(meeting: _Meeting, actions: list[_Action]) -> str:
-    """The text minutes.draft_text writes when a meeting ends, from the planned data."""
-    start = meeting.starts_at.astimezone(ZONE)
-    lines = [f"{SCHEDULES[meeting.team].title} — {start:%Y-%m-%d %H:%M} ({TIME_ZONE})", ""]
-    attending = sorted((NAMES[p], status, stands_for) for p, status, stands_for, _a, _d in meeting.attendance
-                       if status in ("present", "remote"))
-    lines.append("Present: " + (", ".join(
-        name + (" (remote)" if status == "remote" else "") + (f" — for {NAMES[stands_for]}" if stands_for else "")
-        for name, status, stands_for in attending) or "—"))
-    excused = sorted(NAMES[p] for p, status, *_rest in meeting.attendance if status == "excused")
-    if excused:
-        lines.append("Excused: " + ", ".join(excused))
-    for number, item in enumerate(meeting.items, start=1):
-        if item.kind == "case_review":
-            lines += ["", f"{number}. Case review ({number})", "Case discussed; details are kept out of the minutes."]
-            continue
-        lines += ["", f"{number}. {item.title}"]
-        if item.notes.strip():
-            lines.append(item.notes.strip())
-        if item.decision:
-            lines.append(f"Decision: {item.decision}")
-        for action in actions:
-            if action.item is item:
-                lines.append(f"Action: {action.title} ({NAMES.get(action.owner or '', '—')}, "
-                             f"due {action.due_on.isoformat()})")
-    return "\n".join(lines).strip() + "\n"

@@ -308,6 +308,14 @@ async def make_client(app) -> AsyncTestClient:
 
 
 CSRF_RE = re.compile(r'name="_csrf_token" value="([^"]+)"')
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def page_text(html: str) -> str:
+    """What a page says, as a person reads it: tags out, entities decoded, white space folded."""
+    from html import unescape
+
+    return " ".join(unescape(TAG_RE.sub(" ", html)).split())
 
 
 async def csrf_token(client: AsyncTestClient, path: str = "/login") -> str:

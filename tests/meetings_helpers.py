@@ -103,7 +103,7 @@ async def add_item(access: MeetingAccess, kind: str, title: str, planned_minutes
 async def held_meeting(lead: TeamAccess, title: str, minutes_ago: int,
                        items: tuple[tuple[str, str], ...] = ()) -> tuple[MeetingAccess, list[int]]:
     """A one-hour meeting that started `minutes_ago` minutes ago with these agenda items (kind,
-    title), was run live and ended, agenda published; returned as the lead who scheduled it
+    title), was run live and ended before any item was opened, agenda published; returned as the lead who scheduled it
     sees it, with the items' ids.
 
     Under an hour ago, so no demo meeting (each at least an hour long) can have ended after it started.
@@ -121,6 +121,8 @@ async def held_meeting(lead: TeamAccess, title: str, minutes_ago: int,
         Meeting.agenda_published_at: starts_at - timedelta(days=3), Meeting.live_status: "ended",
         Meeting.live_started_at: starts_at, Meeting.live_ended_at: starts_at + timedelta(hours=1),
     }).where(Meeting.id == meeting_id)
+    # As the meeting's end records it: items never opened were not reached.
+    await AgendaItem.update({AgendaItem.outcome: "not_reached"}).where(AgendaItem.meeting == meeting_id)
     return await meeting_access(lead.viewer, meeting_id), item_ids
 
 

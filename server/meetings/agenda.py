@@ -53,6 +53,7 @@ async def agenda(access: MeetingAccess) -> Agenda:
     meeting = access.meeting
     async with reading():
         items = _items_with_decisions(await _ITEMS_AND_DECISIONS.rows(meeting=meeting["id"]))
+        await _with_recusals(meeting["id"], items)
         needs_review = access.is_member and any(item["kind"] == "action_item_review" for item in items)
         actions, open_actions = await _action_items(access, needs_review) if access.is_member else ([], [])
     starts = policy.running_starts(meeting["starts_at"], [i["planned_minutes"] for i in items])
@@ -74,64 +75,102 @@ async def agenda(access: MeetingAccess) -> Agenda:
 OPEN = ("open", "in_progress", "blocked")
 
 
-# The agenda's items with their decisions, in one statement (an item row once per decision):
-# only what the pages show (an item being edited is read whole by get_item).
+# The agenda's items with their decisions and any vote on them, in one statement (an item row
+# once per decision): only what the pages show (an item being edited is read whole by get_item).
 _ITEMS_AND_DECISIONS = Raw(
     'SELECT i.id, i.kind, i.title, p.name AS "presenter.name", i.planned_minutes, i.presenter_notes, i.notes,'
-    " i.status, i.started_at, d.id AS decision_id, d.text AS decision_text"
+    " i.status, i.outcome, i.started_at, d.id AS decision_id, d.text AS decision_text,"
+    " mo.id AS motion_id, mv.name AS motion_mover, sc.name AS motion_seconder, mo.votes_for, mo.votes_against,"
+    " mo.abstentions, mo.majority, mo.result, mo.quorum_needed, mo.quorum_present, mo.quorum_voting"
     " FROM agenda_item i LEFT JOIN person p ON p.id = i.presenter LEFT JOIN decision d ON d.agenda_item = i.id"
+    " LEFT JOIN motion mo ON mo.decision = d.id LEFT JOIN person mv ON mv.id = mo.mover"
+    " LEFT JOIN person sc ON sc.id = mo.seconder"
     " WHERE i.meeting = {meeting} ORDER BY i.position, i.id, d.id",
     AgendaItem,
 )
+_RECUSALS = Raw(
+    "SELECT r.motion, p.name, r.reason FROM recusal r JOIN person p ON p.id = r.person"
+    " JOIN motion mo ON mo.id = r.motion JOIN decision d ON d.id = mo.decision"
+    " JOIN agenda_item i ON i.id = d.agenda_item WHERE i.meeting = {meeting} ORDER BY r.id",
+    AgendaItem,
+)
+MOTION_FIELDS = ("votes_for", "votes_against", "abstentions", "majority", "result", "quorum_needed",
+                 "quorum_present", "quorum_voting")
 
 
 def _items_with_decisions(rows: list[dict]) -> list[dict]:
-    """One dict per item, in agenda order, with its decisions (the rows come by item, then decision)."""
+    """One dict per item, in agenda order, with its decisions and their votes (the rows come by
+    item, then decision)."""
     items: list[dict] = []
     item: dict = {}
     for row in rows:
-        decision_id, text = row.pop("decision_id"), row.pop("decision_text")
+        decision_id, text, motion_id = row.pop("decision_id"), row.pop("decision_text"), row.pop("motion_id")
+        motion = {key: row.pop(key) for key in MOTION_FIELDS}
+        mover, seconder = row.pop("motion_mover"), row.pop("motion_seconder")
         if row["id"] != item.get("id"):
             item = row
             item["decisions"] = []
             items.append(item)
         if decision_id is not None:
-            item["decisions"].append({"id": decision_id, "agenda_item": item["id"], "text": text})
+            decision = {"id": decision_id, "agenda_item": item["id"], "text": text, "motion": None}
+            if motion_id is not None:
+                decision["motion"] = {"id": motion_id, "mover": mover, "seconder": seconder, "recusals": [],
+                                      **motion}
+            item["decisions"].append(decision)
     return items
 
 
-def _actions(with_review: bool) -> Prepared:
-    """The action items a meeting created, and with_review also the team's open ones created
-    before the cutoff."""
-    def build(p):
-        condition = ActionItem.source_meeting == p.meeting
-        if with_review:
-            condition |= (ActionItem.team == p.team) & ActionItem.status.is_in(list(OPEN)) & (
-                ActionItem.created_at < p.cutoff)
-        return ActionItem.select(
-            ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.source_item,
-            ActionItem.source_meeting, ActionItem.team, ActionItem.created_at, ActionItem.owner.name,
-            ActionItem.owner_agency.name, ActionItem.owner_agency.short_name,
-        ).where(condition).order_by(ActionItem.id)
-    return Prepared(build)
+async def _with_recusals(meeting_id: int, items: list[dict]) -> None:
+    """Each motion's recusals, in one more statement when the agenda has any vote."""
+    motions = {d["motion"]["id"]: d["motion"] for i in items for d in i["decisions"] if d["motion"]}
+    if motions:
+        for row in await _RECUSALS.rows(meeting=meeting_id):
+            motions[row["motion"]]["recusals"].append({"name": row["name"], "reason": row["reason"]})
 
 
-_ACTIONS = {with_review: _actions(with_review) for with_review in (False, True)}
+_CREATED_HERE = Prepared(lambda p: ActionItem.select(
+    ActionItem.id, ActionItem.title, ActionItem.status, ActionItem.due_on, ActionItem.source_item,
+    ActionItem.version, ActionItem.owner.name, ActionItem.owner_agency.name, ActionItem.owner_agency.short_name,
+).where(ActionItem.source_meeting == p.meeting).order_by(ActionItem.id))
+
+# An action-item review takes up the team's items that were open when the meeting began, each
+# with its status as it stood at the meeting's end (now, while it has not ended): the review of
+# a past meeting shows what the meeting saw, and one closed during the meeting stays in view.
+# In the same statement, the items the meeting created (`here`).
+_STATUS_AT = ("(SELECT u.status_to FROM action_update u WHERE u.action_item = a.id AND u.at < {%s}"
+              " ORDER BY u.at DESC, u.id DESC LIMIT 1)")
+_NAMES = (' o.name AS "owner.name", g.name AS "owner_agency.name", g.short_name AS "owner_agency.short_name"'
+          " FROM action_item a LEFT JOIN person o ON o.id = a.owner LEFT JOIN agency g ON g.id = a.owner_agency")
+_CREATED_AND_REVIEWED = Raw(
+    "SELECT 1 AS here, a.id, a.title, a.status, a.due_on, a.source_item, a.version," + _NAMES
+    + " WHERE a.source_meeting = {meeting}"
+    " UNION ALL SELECT 0, id, title, status, due_on, source_item, version, \"owner.name\", \"owner_agency.name\","
+    ' "owner_agency.short_name" FROM (SELECT a.id, a.title, a.due_on, a.source_item, a.version,'
+    f" COALESCE({_STATUS_AT % 'start'}, a.status) AS status_at_start,"
+    f" COALESCE({_STATUS_AT % 'end'}, a.status) AS status," + _NAMES
+    + " WHERE a.team = {team} AND a.created_at < {start}) reviewed"
+    " WHERE status_at_start IN ('open', 'in_progress', 'blocked')",
+    ActionItem,
+)
 NO_CUTOFF = datetime.max.replace(tzinfo=UTC)
 
 
 async def _action_items(access: MeetingAccess, needs_review: bool) -> tuple[list[dict], list[dict]]:
-    """In one query: the action items this meeting created and, for an action-item review,
-    the team's open ones (a meeting already held reviewed what existed then)."""
+    """The action items this meeting created and, for an action-item review, the ones it
+    reviews (see _CREATED_AND_REVIEWED), in one statement."""
     meeting = access.meeting
-    cutoff = NO_CUTOFF if access.agenda_open else (meeting["live_ended_at"] or meeting["ends_at"])
-    rows = await _ACTIONS[needs_review].rows(meeting=meeting["id"], team=access.team["id"], cutoff=cutoff)
-    created = [row for row in rows if row["source_meeting"] == meeting["id"]]
     if not needs_review:
-        return created, []
-    open_ones = [row for row in rows if row["team"] == access.team["id"] and row["status"] in OPEN
-                 and row["created_at"] < cutoff]
-    return created, sorted(open_ones, key=lambda row: (row["due_on"] is None, row["due_on"] or date.min, row["id"]))
+        return await _CREATED_HERE.rows(meeting=meeting["id"]), []
+    start = meeting["live_started_at"] or (meeting["starts_at"] if meeting["live_status"] == "ended" else access.viewer.at)
+    end = NO_CUTOFF if access.agenda_open else (meeting["live_ended_at"] or meeting["ends_at"])
+    rows = await _CREATED_AND_REVIEWED.rows(meeting=meeting["id"], team=access.team["id"], start=start, end=end)
+    created: list[dict] = []
+    reviewed: list[dict] = []
+    for row in rows:
+        (created if row.pop("here") else reviewed).append(row)
+    created.sort(key=lambda row: row["id"])
+    reviewed.sort(key=lambda row: (row["due_on"] is None, row["due_on"] or date.min, row["id"]))
+    return created, reviewed
 
 
 async def _presenter_ids(access: MeetingAccess) -> set[int]:
@@ -319,16 +358,17 @@ async def set_published(access: MeetingAccess, published: bool) -> None:
         await live.bump_version(access.meeting["id"])
 
 
-# Items still pending at the team's last ended meeting before this one: not carried here yet,
-# and neither standing items nor reviews (every meeting gets those anyway).
+# Items deferred or not reached at the team's last ended meeting before this one: not carried
+# anywhere yet, and neither standing items nor reviews (every meeting gets those anyway).
 _UNFINISHED = Raw(
     'SELECT i.id, i.position, i.kind, i.title, i.presenter, p.name AS "presenter.name", i.planned_minutes,'
-    " i.presenter_notes, i.notes, i.status, i.started_at, i.ended_at, i.carried_from, i.version,"
+    " i.presenter_notes, i.notes, i.status, i.outcome, i.started_at, i.ended_at, i.carried_from, i.version,"
     ' m.id AS "meeting.id", m.title AS "meeting.title", m.starts_at AS "meeting.starts_at"'
     " FROM agenda_item i JOIN meeting m ON m.id = i.meeting LEFT JOIN person p ON p.id = i.presenter"
     " WHERE i.meeting = (SELECT last.id FROM meeting last WHERE last.team = {team} AND last.live_status = 'ended'"
     " AND last.starts_at < {starts_at} AND last.id <> {meeting} ORDER BY last.starts_at DESC LIMIT 1)"
-    " AND i.status IN ('pending', 'current') AND i.kind NOT IN ('standing', 'action_item_review')"
+    " AND i.outcome IN ('deferred', 'not_reached') AND i.status <> 'carried'"
+    " AND i.kind NOT IN ('standing', 'action_item_review')"
     " AND i.id NOT IN (SELECT here.carried_from FROM agenda_item here WHERE here.meeting = {meeting}"
     " AND here.carried_from IS NOT NULL)"
     " AND NOT EXISTS (SELECT 1 FROM template_item t WHERE t.team = {team} AND t.kind = i.kind AND t.title = i.title)"
@@ -338,7 +378,7 @@ _UNFINISHED = Raw(
 
 
 async def carry_over_candidates(access: MeetingAccess) -> list[dict]:
-    """Items left unfinished at the team's last ended meeting, not yet carried onto this one."""
+    """Items deferred or not reached at the team's last ended meeting, not yet carried over."""
     meeting = access.meeting
     unfinished = await _UNFINISHED.rows(team=access.team["id"], starts_at=meeting["starts_at"], meeting=meeting["id"])
     for item in unfinished:

@@ -1,26 +1,35 @@
-"""Running a meeting live: the current item and its clock, notes, decisions, attendance.
+"""Running a meeting live: starting it (and taking a mistaken start back), moving through the
+agenda, each item's outcome, notes, decisions and votes, attendance, ending it.
 
 Every change raises the meeting's live_version in the same transaction (bump_version, the one
 place that does); every browser watching the meeting polls that one number and fetches the
 fresh fragment only when it moved. Nothing lives in one worker's memory. Live changes never
 touch the meeting's calendar identity or `updated_at` (calendar feeds must not change on
 every "next item").
+
+Notes typed in the live view travel with every move (next, previous, jump, end), so nothing
+typed is lost by moving on; a save that meets notes someone else saved meanwhile keeps both.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from server import clock
+from server.actions.tables import ActionItem
 from server.db import lock_row, reading, writing
 from server.errors import Closed, Invalid, NotFound
+from server.forms import parse_id, too_long
 from server.i18n import N_
 from server.meetings import policy
 from server.meetings.access import MeetingAccess
-from server.meetings.tables import AgendaItem, Attendance, Decision, Meeting
+from server.meetings.tables import AgendaItem, Attendance, Decision, Meeting, Motion, Recusal
 from server.teams import membership
 from server.teams.policy import MEMBER_ROLES
 
 NOT_RUNNING = N_("The meeting is not running.")
 ATTENDANCE_CLOSED = N_("The meeting has ended; attendance is closed.")
+NOT_UNDOABLE = N_("Something has been recorded in this meeting, so its start cannot be taken back.")
 
 
 async def bump_version(meeting_id: int, *, only_while_live: bool = False) -> None:
@@ -38,47 +47,174 @@ async def _locked(access: MeetingAccess) -> MeetingAccess:
     return await access.confirm(run=True)
 
 
-async def _running(access: MeetingAccess) -> dict:
+async def _running(access: MeetingAccess) -> MeetingAccess:
     """Inside writing(): the meeting, locked and read again; Closed unless it runs."""
-    meeting = (await _locked(access)).meeting
-    if meeting["live_status"] != "live":
+    access = await _locked(access)
+    if access.meeting["live_status"] != "live":
         raise Closed(NOT_RUNNING)
-    return meeting
+    return access
 
 
-async def start(access: MeetingAccess) -> None:
-    """Starts the meeting and its first item (a second start does nothing)."""
+async def _order(meeting_id: int) -> list[dict]:
+    return await AgendaItem.select(AgendaItem.id, AgendaItem.started_at, AgendaItem.outcome).where(
+        AgendaItem.meeting == meeting_id).order_by(AgendaItem.position)
+
+
+# Starting, and taking a mistaken start back.
+
+
+async def start(access: MeetingAccess, *, confirmed: bool = False, publish: bool = False) -> list[str]:
+    """Starts the meeting and its first item, unless there is something to ask first (see
+    policy.start_questions): then nothing is written and the questions come back. A second
+    start does nothing. `publish` publishes a draft agenda as the meeting starts."""
     meeting_id = access.meeting["id"]
     async with writing():
-        if (await _locked(access)).meeting["live_status"] != "not_started":
-            return
+        access = await _locked(access)
+        if access.meeting["live_status"] != "not_started":
+            return []
+        if access.meeting["status"] == "cancelled":
+            raise Closed(N_("This meeting is cancelled."))
+        questions = policy.start_questions(access.day, access.today, access.published)
+        if questions and not confirmed:
+            return questions
         now = clock.now()
-        first = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(
-            AgendaItem.position
-        ).first()
-        await Meeting.update({
-            Meeting.live_status: "live", Meeting.live_started_at: now,
-            Meeting.current_item_id: first["id"] if first else None,
-        }).where(Meeting.id == meeting_id)
+        order = await _order(meeting_id)
+        first = order[0]["id"] if order else None
+        values = {Meeting.live_status: "live", Meeting.live_started_at: now, Meeting.current_item_id: first}
+        if publish and not access.published:
+            values.update({Meeting.agenda_published_at: now, Meeting.version: Meeting.version + 1})
+        await Meeting.update(values).where(Meeting.id == meeting_id)
         if first:
             await AgendaItem.update({AgendaItem.status: "current", AgendaItem.started_at: now}).where(
-                AgendaItem.id == first["id"]
-            )
+                AgendaItem.id == first)
+        await bump_version(meeting_id)
+    return []
+
+
+async def recorded(meeting_id: int) -> bool:
+    """Whether anything has been recorded in the meeting: notes, an outcome, a decision, an
+    action item (attendance taken does not count: it stays true whatever the start)."""
+    items = AgendaItem.meeting == meeting_id
+    return (
+        await AgendaItem.exists().where(items & ((AgendaItem.notes != "") | (AgendaItem.outcome != "")))
+        or await Decision.exists().where(Decision.agenda_item.meeting == meeting_id)
+        or await ActionItem.exists().where(ActionItem.source_meeting == meeting_id)
+    )
+
+
+async def undo_start(access: MeetingAccess) -> None:
+    """Takes a mistaken start back while nothing has been recorded: the meeting and its items
+    return to their plan; attendance taken stays."""
+    meeting_id = access.meeting["id"]
+    async with writing():
+        await _running(access)
+        if not policy.start_undoable(await recorded(meeting_id)):
+            raise Closed(NOT_UNDOABLE)
+        await AgendaItem.update({
+            AgendaItem.status: "pending", AgendaItem.started_at: None, AgendaItem.ended_at: None,
+        }).where(AgendaItem.meeting == meeting_id)
+        await Meeting.update({
+            Meeting.live_status: "not_started", Meeting.live_started_at: None, Meeting.current_item_id: None,
+        }).where(Meeting.id == meeting_id)
         await bump_version(meeting_id)
 
 
-async def go_to(access: MeetingAccess, direction: str | None = None, item_id: int | None = None) -> None:
-    """Closes the current item (recording its actual end) and opens the next, previous or a chosen one."""
+# Notes.
+
+
+@dataclass(frozen=True)
+class NotesSaved:
+    """The notes as they now stand: `theirs` is the text someone else saved meanwhile (yours
+    was not saved over it; saving again with the new `base` replaces it)."""
+
+    base: str  # the hash the next save is made against
+    theirs: str | None = None
+
+
+class NotesConflict(Closed):
+    """A move that carried notes found someone else's newer notes on the item: nothing moved."""
+
+    def __init__(self, item_id: int, theirs: str, base: str):
+        super().__init__(N_("Someone else saved notes on this item meanwhile. Both texts are shown: keep what you want, then save."))
+        self.item_id, self.theirs, self.base = item_id, theirs, base
+
+
+def typed_notes(form: dict[str, str]) -> tuple[int, str, str | None] | None:
+    """The notes a live form carries along (item, text, the hash they were typed against), if any."""
+    item_id = parse_id(form.get("notes_item"))
+    if item_id is None or "notes" not in form:
+        return None
+    return item_id, str(form.get("notes", "")).replace("\r\n", "\n"), form.get("notes_base")
+
+
+async def _write_notes(access: MeetingAccess, item_id: int, text: str, base: str | None) -> NotesSaved:
+    """Inside writing(), the meeting running: saves `text` unless someone else's notes came
+    between (then both are kept: theirs stored, yours handed back). Without a `base` (a client
+    that does not say what it typed against) the text is saved as it is."""
+    if len(text) > policy.MAX_NOTES:
+        raise Invalid(too_long(policy.MAX_NOTES))
+    item = await AgendaItem.select(AgendaItem.notes).where(_notes_allowed(access, item_id)).first()
+    if item is None:
+        raise NotFound()
+    stored = item["notes"]
+    if stored == text:
+        return NotesSaved(policy.notes_hash(text))
+    if stored and base is not None and policy.notes_hash(stored) != base:  # not there when typing began
+        return NotesSaved(policy.notes_hash(stored), theirs=stored)
+    await AgendaItem.update({AgendaItem.notes: text}).where(AgendaItem.id == item_id)
+    await bump_version(access.meeting["id"])
+    return NotesSaved(policy.notes_hash(text))
+
+
+async def save_notes(access: MeetingAccess, item_id: int, form: dict[str, str]) -> tuple[NotesSaved | None, dict]:
+    """Notes are taken while the meeting runs, never on a case review: what was saved, or field messages."""
+    notes, problems = policy.validate_notes(form)
+    if notes is None:
+        return None, problems
+    async with writing():
+        access = await _running(access)
+        saved = await _write_notes(access, item_id, notes.replace("\r\n", "\n"), form.get("notes_base"))
+    return saved, {}
+
+
+async def _carry_notes(access: MeetingAccess, form: dict[str, str]) -> None:
+    """Inside writing(): the notes a move carries are saved first; NotesConflict stops the move."""
+    typed = typed_notes(form)
+    if typed is None:
+        return
+    saved = await _write_notes(access, *typed)
+    if saved.theirs is not None:
+        raise NotesConflict(typed[0], saved.theirs, saved.base)
+
+
+async def keep_notes(access: MeetingAccess, form: dict[str, str]) -> None:
+    """Saves the notes a form carries (before asking whether to end the meeting, say)."""
+    async with writing():
+        await _carry_notes(await _running(access), form)
+
+
+def _notes_allowed(access: MeetingAccess, item_id: int):
+    """Notes and decisions belong to an item of this meeting that is not a case review (CONSENT.md)."""
+    return (AgendaItem.id == item_id) & (AgendaItem.meeting == access.meeting["id"]) & (AgendaItem.kind != "case_review")
+
+
+# Moving through the agenda.
+
+
+async def go_to(access: MeetingAccess, form: dict[str, str], direction: str | None = None,
+                item_id: int | None = None) -> None:
+    """Saves the notes the move carries, closes the current item (recording its actual end) and
+    opens the next, the previous or a chosen one."""
     meeting_id = access.meeting["id"]
     async with writing():
-        meeting = await _running(access)
-        rows = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(
-            AgendaItem.position
-        )
-        order = [row["id"] for row in rows]
-        current = meeting["current_item_id"]
+        access = await _running(access)
+        await _carry_notes(access, form)
+        order = [row["id"] for row in await _order(meeting_id)]
+        current = access.meeting["current_item_id"]
         if item_id is not None:
-            target = item_id if item_id in order else None
+            if item_id not in order:
+                raise NotFound()
+            target = item_id
         elif current in order:
             index = order.index(current) + (1 if direction == "next" else -1)
             target = order[index] if 0 <= index < len(order) else None
@@ -89,70 +225,89 @@ async def go_to(access: MeetingAccess, direction: str | None = None, item_id: in
         now = clock.now()
         if current in order:
             await AgendaItem.update({AgendaItem.status: "done", AgendaItem.ended_at: now}).where(
-                AgendaItem.id == current
-            )
-        await AgendaItem.update({
-            AgendaItem.status: "current", AgendaItem.started_at: now, AgendaItem.ended_at: None,
-        }).where((AgendaItem.id == target) & AgendaItem.started_at.is_null())
+                AgendaItem.id == current)
+        await AgendaItem.update({AgendaItem.started_at: now}).where(
+            (AgendaItem.id == target) & AgendaItem.started_at.is_null())
         await AgendaItem.update({AgendaItem.status: "current", AgendaItem.ended_at: None}).where(
-            AgendaItem.id == target
-        )
+            AgendaItem.id == target)
         await Meeting.update({Meeting.current_item_id: target}).where(Meeting.id == meeting_id)
         await bump_version(meeting_id)
 
 
-async def end(access: MeetingAccess) -> None:
-    """Ends the meeting; the current item is closed, unfinished ones stay pending (carry-over),
-    and the minutes are drafted from what was recorded."""
+async def set_outcome(access: MeetingAccess, item_id: int, outcome: str, form: dict[str, str]) -> None:
+    """The chair says what became of an item: done (once taken up), deferred to the next
+    meeting, or "" (the meeting's end decides)."""
+    async with writing():
+        access = await _running(access)
+        await _carry_notes(access, form)
+        item = {row["id"]: row for row in await _order(access.meeting["id"])}.get(item_id)
+        if item is None:
+            raise NotFound()
+        if not policy.outcome_allowed(outcome, item["started_at"] is not None):
+            raise Invalid(N_("An item can be marked done once it has been taken up."))
+        if item["outcome"] != outcome:
+            await AgendaItem.update({AgendaItem.outcome: outcome}).where(AgendaItem.id == item_id)
+            await bump_version(access.meeting["id"])
+
+
+async def end(access: MeetingAccess, form: dict[str, str]) -> None:
+    """Ends the meeting: the notes it carries are saved, the current item is closed, every
+    item gets its outcome (one never opened was not reached), and the minutes are drafted from
+    what was recorded."""
     from server.meetings import minutes
 
     meeting_id = access.meeting["id"]
     async with writing():
-        meeting = await _running(access)
+        access = await _running(access)
+        await _carry_notes(access, form)
         now = clock.now()
-        if meeting["current_item_id"]:
+        if access.meeting["current_item_id"]:
             await AgendaItem.update({AgendaItem.status: "done", AgendaItem.ended_at: now}).where(
-                AgendaItem.id == meeting["current_item_id"]
-            )
+                AgendaItem.id == access.meeting["current_item_id"])
+        for item in await _order(meeting_id):
+            outcome = policy.final_outcome(item["outcome"], item["started_at"] is not None)
+            if outcome != item["outcome"]:
+                await AgendaItem.update({AgendaItem.outcome: outcome}).where(AgendaItem.id == item["id"])
         await Meeting.update({
             Meeting.live_status: "ended", Meeting.live_ended_at: now, Meeting.current_item_id: None,
         }).where(Meeting.id == meeting_id)
         await bump_version(meeting_id)
-        await minutes.draft_from_meeting(access)
+        await minutes.draft_from_meeting(await access.confirm(run=True))
 
 
-def _notes_allowed(access: MeetingAccess, item_id: int):
-    """Notes and decisions belong to an item of this meeting that is not a case review (CONSENT.md)."""
-    return (AgendaItem.id == item_id) & (AgendaItem.meeting == access.meeting["id"]) & (AgendaItem.kind != "case_review")
-
-
-async def save_notes(access: MeetingAccess, item_id: int, form: dict[str, str]) -> dict[str, str]:
-    """Notes are taken while the meeting runs, never on a case review. Field messages, or {}."""
-    notes, problems = policy.validate_notes(form)
-    if notes is None:
-        return problems
-    async with writing():
-        await _running(access)
-        updated = await AgendaItem.update({AgendaItem.notes: notes}).where(
-            _notes_allowed(access, item_id)
-        ).returning(AgendaItem.id)
-        if not updated:
-            raise NotFound()
-        await bump_version(access.meeting["id"])
-    return {}
+# Decisions and votes.
 
 
 async def add_decision(access: MeetingAccess, item_id: int, form: dict[str, str]) -> dict[str, str]:
-    """Field messages, or {} when the decision is recorded."""
+    """A decision on an item, and when the form says it was a motion, the vote on it, checked
+    against the quorum at this moment. Field messages, or {} when recorded."""
     text, problems = policy.validate_decision(form)
-    if text is None:
-        return problems
     async with writing():
-        await _running(access)
+        access = await _running(access)
+        motion = None
+        if form.get("motion") == "yes":
+            room = await _room(access)
+            motion, motion_problems = policy.validate_motion(form, room.voters)
+            problems = {**problems, **motion_problems}
+        if problems or text is None:
+            return problems
         if not await AgendaItem.exists().where(_notes_allowed(access, item_id)):
             raise NotFound()
-        await Decision.insert(Decision(agenda_item=item_id, text=text, recorded_by=access.viewer.id,
-                                       recorded_at=clock.now()))
+        now = clock.now()
+        decision = await Decision.insert(Decision(agenda_item=item_id, text=text, recorded_by=access.viewer.id,
+                                                  recorded_at=now)).returning(Decision.id)
+        if motion is not None:
+            quorum = room.quorum
+            rows = await Motion.insert(Motion(
+                decision=decision[0]["id"], mover=motion.mover_id, seconder=motion.seconder_id,
+                votes_for=motion.votes_for, votes_against=motion.votes_against, abstentions=motion.abstentions,
+                majority=motion.majority, quorum_needed=quorum.needed, quorum_present=quorum.present,
+                quorum_voting=quorum.voting, recorded_at=now,
+                result=policy.motion_result(motion.votes_for, motion.votes_against, motion.majority, quorum.met),
+            )).returning(Motion.id)
+            if motion.recusals:
+                await Recusal.insert(*[Recusal(motion=rows[0]["id"], person=person, reason=reason)
+                                       for person, reason in motion.recusals])
         await bump_version(access.meeting["id"])
     return {}
 
@@ -160,8 +315,18 @@ async def add_decision(access: MeetingAccess, item_id: int, form: dict[str, str]
 # Attendance and quorum.
 
 
-async def attendance(access: MeetingAccess) -> dict:
-    """Every member on the roster of the meeting's day with their check-in, plus quorum."""
+@dataclass(frozen=True)
+class Room:
+    """Who is on the roster of the meeting's day, who is in the room now, and the quorum."""
+
+    people: list[dict]  # each seat with its attendance record, voting flag, who stands in for them
+    records: list[dict]
+    voting: set[int]
+    voters: dict[int, int]  # person voting now → the voting member they vote for
+    quorum: policy.Quorum
+
+
+async def _room(access: MeetingAccess) -> Room:
     team = access.team
     async with reading():
         people = await membership.seated(team, access.day)
@@ -171,16 +336,20 @@ async def attendance(access: MeetingAccess) -> dict:
         ).where(Attendance.meeting == access.meeting["id"])
     by_person = {row["person"]: row for row in records}
     voting = {p["id"] for p in people if p["role"] in MEMBER_ROLES and p["alternate_for"] is None}
-    attending = {
-        person: row["standing_in_for"] for person, row in by_person.items()
-        if row["status"] in policy.ATTENDING and row["departed_at"] is None
-    }
-    rows = [{**person, "attendance": by_person.get(person["id"]), "voting": person["id"] in voting}
+    attending = policy.attending_at(records, clock.now())
+    voters = policy.voters_present(voting, attending)
+    represented_by = {principal: person for person, principal in voters.items() if person != principal}
+    names = {p["id"]: p["name"] for p in people}
+    rows = [{**person, "attendance": by_person.get(person["id"]), "voting": person["id"] in voting,
+             "represented_by": names.get(represented_by.get(person["id"]))}
             for person in people]
-    return {
-        "people": rows,
-        "quorum": policy.quorum(team["quorum_kind"], team["quorum_value"], voting, attending),
-    }
+    quorum = policy.quorum(team["quorum_kind"], team["quorum_value"], voting, attending)
+    return Room(rows, records, voting, voters, quorum)
+
+
+async def attendance(access: MeetingAccess) -> Room:
+    """Every seat on the roster of the meeting's day with its check-in, plus the quorum now."""
+    return await _room(access)
 
 
 async def check_in(access: MeetingAccess, form: dict[str, str]) -> None:
@@ -189,28 +358,90 @@ async def check_in(access: MeetingAccess, form: dict[str, str]) -> None:
     entry = policy.parse_check_in(form)
     if entry is None:
         raise Invalid(N_("Choose a roster member and an attendance status."))
-    now = clock.now()
     async with writing():
         access = await _locked(access)
         if access.meeting["live_status"] == "ended":  # people check in before the start, not after the end
             raise Closed(ATTENDANCE_CLOSED)
+        await _carry_notes(access, form)
         people = {p["id"] for p in await membership.seated(access.team, access.day)}
         if entry.person_id not in people or (entry.standing_in_for is not None and entry.standing_in_for not in people):
             raise Invalid(N_("Choose a roster member and an attendance status."))
-        existing = await Attendance.select().where(
-            (Attendance.meeting == access.meeting["id"]) & (Attendance.person == entry.person_id)
-        ).first()
+        await _record_attendance(access, [entry])
+
+
+async def mark_everyone_present(access: MeetingAccess, form: dict[str, str]) -> None:
+    """Everyone on the roster of the day not yet checked in, alternates and guests aside, is
+    present (the usual start: then mark who is not)."""
+    async with writing():
+        access = await _locked(access)
+        if access.meeting["live_status"] == "ended":
+            raise Closed(ATTENDANCE_CLOSED)
+        await _carry_notes(access, form)
+        seen = {row["person"] for row in await Attendance.select(Attendance.person).where(
+            Attendance.meeting == access.meeting["id"])}
+        entries = [policy.CheckIn(person["id"], "present", None, False)
+                   for person in await membership.seated(access.team, access.day, without_guests=True)
+                   if person["alternate_for"] is None and person["id"] not in seen]
+        await _record_attendance(access, entries)
+
+
+async def _record_attendance(access: MeetingAccess, entries: list[policy.CheckIn]) -> None:
+    """Inside writing(): each entry's status, with arrival and departure kept by the server."""
+    if not entries:
+        return
+    now = clock.now()
+    meeting_id = access.meeting["id"]
+    existing = {row["person"]: row for row in await Attendance.select().where(
+        (Attendance.meeting == meeting_id) & Attendance.person.is_in([e.person_id for e in entries]))}
+    for entry in entries:
+        before = existing.get(entry.person_id)
         attending = entry.status in policy.ATTENDING
         values = {
             "status": entry.status, "standing_in_for": entry.standing_in_for, "recorded_by": access.viewer.id,
             "updated_at": now,
-            "arrived_at": (existing["arrived_at"] if existing and existing["arrived_at"] else now) if attending else None,
+            "arrived_at": (before["arrived_at"] if before and before["arrived_at"] else now) if attending else None,
             "departed_at": now if (attending and entry.departed) else None,
         }
-        if existing:
+        if before:
             await Attendance.update({getattr(Attendance, k): v for k, v in values.items()}).where(
-                Attendance.id == existing["id"]
-            )
+                Attendance.id == before["id"])
         else:
-            await Attendance.insert(Attendance(meeting=access.meeting["id"], person=entry.person_id, **values))
-        await bump_version(access.meeting["id"])
+            await Attendance.insert(Attendance(meeting=meeting_id, person=entry.person_id, **values))
+    await bump_version(meeting_id)
+
+
+# The action-item review.
+
+
+async def review_action(access: MeetingAccess, action_id: int, form: dict[str, str]) -> dict[str, str]:
+    """One click in an action-item review: the team's item gets a new status, logged as the
+    chair's update like any other. Field messages, or {}."""
+    from server.actions import service as actions
+    from server.actions.access import action_access
+
+    async with writing():
+        access = await _running(access)
+        found = await action_access(access.viewer, action_id)
+        if found.team["id"] != access.team["id"]:
+            raise NotFound()
+        await _carry_notes(access, form)
+        problems, _ = await actions.record_progress(found, {
+            "status": form.get("status", ""), "version": form.get("version", ""),
+            "due_on": found.item["due_on"].isoformat() if found.item["due_on"] else "",
+        })
+        if not problems:
+            await bump_version(access.meeting["id"])
+    return problems
+
+
+async def add_action(access: MeetingAccess, form: dict[str, str], item_id: int | None) -> dict[str, str]:
+    """An action item created in the meeting, on the open item: field messages, or {}."""
+    from server.actions import service as actions
+    from server.teams.access import TeamAccess
+
+    async with writing():
+        access = await _running(access)
+        await _carry_notes(access, form)
+        team = TeamAccess(access.viewer, access.team, access.standing)
+        action_id, problems = await actions.create(team, form, access.meeting["id"], item_id)
+    return problems if action_id is None else {}

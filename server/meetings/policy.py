@@ -3,13 +3,14 @@ Pure: no web framework, no database."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from server.accounts.policy import Viewer
 from server.forms import limit, parse_date, parse_id, require, text, too_long, whole_number
-from server.i18n import N_, gettext
+from server.i18n import N_, Formatted, gettext
 from server.teams.policy import Standing
 
 AGENDA_KINDS = {
@@ -34,6 +35,16 @@ MINUTES_STATES = {
     "approved": N_("Approved"),
     "locked": N_("Locked"),
 }
+OUTCOMES = {
+    "done": N_("Done"),
+    "deferred": N_("Deferred to the next meeting"),
+    "not_reached": N_("Not reached"),
+}
+MAJORITIES = {
+    "simple": N_("More votes for than against"),
+    "two_thirds": N_("Two-thirds of the votes cast"),
+}
+MOTION_RESULTS = {"carried": N_("Carried"), "failed": N_("Failed")}
 MAX_AGENDA_ITEMS = 80
 MAX_JOIN_LINK = 500
 MAX_MINUTES = 600  # planned minutes for one item
@@ -70,6 +81,11 @@ def can_see_agenda(viewer: Viewer, standing: Standing, invited: bool, published:
 
 def can_see_minutes(viewer: Viewer, standing: Standing, status: str) -> bool:
     return can_run(viewer, standing) or (can_see_meetings(viewer, standing) and status != "draft")
+
+
+def can_comment_on_minutes(viewer: Viewer, standing: Standing, status: str) -> bool:
+    """Members comment on minutes circulated for corrections (guests never see minutes)."""
+    return can_see_meetings(viewer, standing) and status == "circulated"
 
 
 def minutes_can_start(meeting_status: str, starts_at: datetime, now: datetime, has_minutes: bool) -> bool:
@@ -129,17 +145,131 @@ class Quorum:
         return self.present >= self.needed
 
 
-def quorum(kind: str, value: int, voting_ids: set[int], attending: dict[int, int | None]) -> Quorum:
-    """Who counts: voting members present or remote, and alternates standing in for an absent one.
+def voters_present(voting_ids: set[int], attending: dict[int, int | None]) -> dict[int, int]:
+    """Who votes now, each mapped to the voting member they vote for: voting members present
+    or remote, and alternates standing in for a voting member who is not there.
 
     `attending` maps each attending person to the member they stand in for (or None).
     """
-    counted = {person for person in attending if person in voting_ids}
+    voters = {person: person for person in attending if person in voting_ids}
     for person, principal in attending.items():
-        if principal in voting_ids and principal not in counted and person not in voting_ids:
-            counted.add(principal)
+        if principal in voting_ids and principal not in voters.values() and person not in voting_ids:
+            voters[person] = principal
+    return voters
+
+
+def quorum(kind: str, value: int, voting_ids: set[int], attending: dict[int, int | None]) -> Quorum:
+    """Voting members present or remote, and alternates standing in for an absent one, against
+    the team's rule (a count, or a share of its voting members)."""
     needed = value if kind == "count" else math.ceil(len(voting_ids) * value / 100)
-    return Quorum(needed=max(needed, 1) if voting_ids else 0, present=len(counted), voting=len(voting_ids))
+    return Quorum(needed=max(needed, 1) if voting_ids else 0, present=len(voters_present(voting_ids, attending)),
+                  voting=len(voting_ids))
+
+
+def attending_at(records: list[dict], at: datetime) -> dict[int, int | None]:
+    """Who was in the room at `at`, from attendance records (status, arrived_at, departed_at,
+    standing_in_for): the quorum of any past moment, such as the start."""
+    return {
+        row["person"]: row["standing_in_for"] for row in records
+        if row["status"] in ATTENDING and (row["arrived_at"] is None or row["arrived_at"] <= at)
+        and (row["departed_at"] is None or row["departed_at"] > at)
+    }
+
+
+def quorum_first_met(kind: str, value: int, voting_ids: set[int], records: list[dict],
+                     after: datetime) -> datetime | None:
+    """The first moment after `after` at which the quorum was met, from arrival times; None if never."""
+    moments = sorted({row["arrived_at"] for row in records if row["arrived_at"] and row["arrived_at"] > after})
+    for moment in moments:
+        if quorum(kind, value, voting_ids, attending_at(records, moment)).met:
+            return moment
+    return None
+
+
+# The items' outcomes.
+
+
+def outcome_allowed(outcome: str, opened: bool) -> bool:
+    """What a chair may say of an item: deferred at any time, done once it has been taken up,
+    or "" to let the meeting's end decide. "Not reached" is never chosen: it is what an item
+    never opened is."""
+    return outcome in {"", "deferred"} or (outcome == "done" and opened)
+
+
+def final_outcome(chosen: str, opened: bool) -> str:
+    """What the minutes record for an item when the meeting ends."""
+    if chosen == "deferred" or (chosen == "done" and opened):
+        return chosen
+    return "done" if opened else "not_reached"
+
+
+CARRIED_OVER = frozenset({"deferred", "not_reached"})  # offered to the next meeting
+
+
+# The meeting's pace.
+
+
+@dataclass(frozen=True)
+class Pace:
+    late_seconds: int | None  # how late the open item began against the plan (None: no item open)
+    over_seconds: int  # how long the open item has run past its planned minutes (negative: not yet)
+    left_seconds: int  # until the scheduled end (negative: past it)
+    remaining_seconds: int  # planned time of what is still to take up, the open item's rest included
+
+    @property
+    def behind_seconds(self) -> int | None:
+        """Behind the plan (negative: ahead): the open item's late start, or its overrun once
+        that is more."""
+        return None if self.late_seconds is None else self.late_seconds + max(0, self.over_seconds)
+
+    @property
+    def squeezed(self) -> bool:
+        """What is still planned does not fit in the time left."""
+        return self.remaining_seconds > max(self.left_seconds, 0)
+
+
+def pace(starts_at: datetime, ends_at: datetime, items: list[dict], current_id: int | None,
+         now: datetime) -> Pace:
+    """How the meeting keeps to its plan. `items` in agenda order, each with id,
+    planned_minutes, started_at and outcome; each item was planned to start when every item
+    before it had had its planned time from the scheduled start."""
+    late, over, remaining, planned_start = None, 0, 0, starts_at
+    for item in items:
+        planned = timedelta(minutes=item["planned_minutes"])
+        if item["id"] == current_id and item["started_at"] is not None:
+            late = int((item["started_at"] - planned_start).total_seconds())
+            over = int((now - item["started_at"] - planned).total_seconds())
+            remaining += max(0, -over)
+        elif item["started_at"] is None and item["outcome"] != "deferred":
+            remaining += int(planned.total_seconds())
+        planned_start += planned
+    return Pace(late, over, int((ends_at - now).total_seconds()), remaining)
+
+
+# Starting, undoing a start.
+
+
+START_QUESTIONS = {
+    "other_day": N_("This meeting is scheduled for %(day)s, not today."),
+    "draft_agenda": N_("The agenda is still a draft: members have not seen it."),
+}
+
+
+def start_questions(meeting_day: date, today: date, published: bool) -> list[str]:
+    """What to ask before starting: a meeting started on another day than its own, or with an
+    agenda nobody has seen, is more often a mistake than not."""
+    questions = []
+    if meeting_day != today:
+        questions.append("other_day")
+    if not published:
+        questions.append("draft_agenda")
+    return questions
+
+
+def start_undoable(recorded: bool) -> bool:
+    """A start can be taken back while nothing has been recorded in the meeting (notes,
+    decisions, action items, outcomes): it only restores the plan."""
+    return not recorded
 
 
 # Forms.
@@ -222,6 +352,11 @@ def validate_item(form: dict[str, str], presenter_ids: set[int]) -> tuple[ItemIn
 MAX_NOTES = 20_000
 
 
+def notes_hash(notes: str) -> str:
+    """What a notes form was typed against: a save over other notes than these keeps both."""
+    return hashlib.sha256(notes.encode()).hexdigest()[:16]
+
+
 def validate_notes(form: dict[str, str]) -> tuple[str | None, dict[str, str]]:
     """An item's notes exactly as typed, or a message: beyond the limit nothing is saved."""
     notes = str(form.get("notes", ""))
@@ -238,6 +373,83 @@ def validate_decision(form: dict[str, str]) -> tuple[str | None, dict[str, str]]
     if not text or len(text) > MAX_DECISION:
         return None, {"decision": N_("Write the decision (at most 2000 characters).")}
     return text, {}
+
+
+MAX_VOTES = 999
+MAX_RECUSALS = 20
+MAX_RECUSAL_REASON = 300
+
+
+@dataclass(frozen=True)
+class MotionInput:
+    mover_id: int
+    seconder_id: int | None
+    votes_for: int
+    votes_against: int
+    abstentions: int
+    majority: str
+    recusals: tuple[tuple[int, str], ...]  # (person, reason)
+
+
+def recusal_rows(form: dict[str, str]) -> int:
+    """How many recusal rows the motion form shows: at least one, one more when asked."""
+    shown = whole_number(form.get("recusal_rows", "")) or 1
+    return min(MAX_RECUSALS, max(1, shown) + (1 if form.get("add_recusal") else 0))
+
+
+def validate_motion(form: dict[str, str], voters: dict[int, int]) -> tuple[MotionInput | None, dict[str, str]]:
+    """A vote on the decision: mover and seconder among those voting now (`voters`, see
+    voters_present), a count that does not exceed them, recusals by person with a reason."""
+    errors: dict[str, str] = {}
+    mover = parse_id(form.get("mover_id"))
+    if mover not in voters:
+        errors["mover_id"] = N_("Choose who moved it, from the voting members present.")
+    seconder = None
+    if str(form.get("seconder_id", "")).strip():
+        seconder = parse_id(form.get("seconder_id"))
+        if seconder not in voters or seconder == mover:
+            errors["seconder_id"] = N_("Choose a seconder other than the mover, from the voting members present.")
+    counts = {}
+    for key in ("votes_for", "votes_against", "abstentions"):
+        number = whole_number(form.get(key, "") or "0", 3)
+        if number is None or number > MAX_VOTES:
+            errors[key] = N_("Enter a whole number of votes.")
+        counts[key] = number or 0
+    majority = form.get("majority", "simple") or "simple"
+    if majority not in MAJORITIES:
+        errors["majority"] = N_("Choose the majority the motion needs.")
+    recusals: list[tuple[int, str]] = []
+    for row in range(recusal_rows({**form, "add_recusal": ""})):
+        raw_person = str(form.get(f"recusal_person_{row}", "")).strip()
+        reason = " ".join(str(form.get(f"recusal_reason_{row}", "")).split())
+        if not raw_person and not reason:
+            continue
+        person = parse_id(raw_person)
+        if person not in voters or person in (mover, seconder) or person in {p for p, _ in recusals}:
+            errors[f"recusal_person_{row}"] = N_("Choose a voting member present who did not move or second it.")
+        elif not reason:
+            errors[f"recusal_reason_{row}"] = N_("Say why they took no part.")
+        elif len(reason) > MAX_RECUSAL_REASON:
+            errors[f"recusal_reason_{row}"] = too_long(MAX_RECUSAL_REASON)
+        else:
+            recusals.append((person, reason))
+    if not errors and sum(counts.values()) + len(recusals) > len(voters):
+        errors["votes_for"] = Formatted(
+            N_("More votes and recusals than voting members present (%(present)s)."), present=len(voters))
+    if errors:
+        return None, errors
+    assert mover is not None
+    return MotionInput(mover, seconder, counts["votes_for"], counts["votes_against"], counts["abstentions"],
+                       majority, tuple(recusals)), {}
+
+
+def motion_result(votes_for: int, votes_against: int, majority: str, quorum_met: bool) -> str:
+    """Carried or failed: nothing carries without a quorum; abstentions are not votes cast."""
+    if not quorum_met:
+        return "failed"
+    if majority == "two_thirds":
+        return "carried" if votes_for > 0 and 3 * votes_for >= 2 * (votes_for + votes_against) else "failed"
+    return "carried" if votes_for > votes_against else "failed"
 
 
 @dataclass(frozen=True)

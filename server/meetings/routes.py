@@ -3,30 +3,38 @@ access object, call one use case and choose the response."""
 
 from __future__ import annotations
 
+import json
+
 from litestar import Controller, Request, Response, get, post
+from litestar.enums import MediaType
 from litestar.params import FromQuery
 
-from server import urls
-from server.actions import service as actions
-from server.errors import Closed, NotFound
+from server import clock, i18n, urls
+from server.errors import NotFound
 from server.forms import parse_id
 from server.i18n import N_, gettext
-from server.meetings import agenda, live, minutes, policy, recurrence, scheduling, view
+from server.meetings import agenda, live, minutes, policy, record, recurrence, scheduling, view
 from server.meetings.access import MeetingAccess, meeting_access, refreshed
 from server.teams import membership
-from server.teams.access import TeamAccess, team_access
+from server.teams.access import team_access
+from server.web.downloads import download, filename_part
 from server.web.forms import RowId, form_data
+from server.web.pdf import pdf_from_html
 from server.web.responses import redirect
-from server.web.templating import render
+from server.web.templating import render, render_text
 
 TEMPLATE_GLOBALS = {
     "AGENDA_KINDS": policy.AGENDA_KINDS, "ATTENDANCE": policy.ATTENDANCE, "MINUTES_STATES": policy.MINUTES_STATES,
+    "OUTCOMES": policy.OUTCOMES, "MAJORITIES": policy.MAJORITIES, "MOTION_RESULTS": policy.MOTION_RESULTS,
+    "START_QUESTIONS": policy.START_QUESTIONS, "MAX_RECUSALS": policy.MAX_RECUSALS,
+    "recusal_rows": policy.recusal_rows, "notes_hash": policy.notes_hash,
     "describe_series": lambda row: recurrence.describe(recurrence.from_row(row), gettext),
 }
 SCOPES = {"this": N_("Only this meeting"), "following": N_("This and following meetings"),
           "series": N_("Every meeting in the series")}
 MEETING_FIELDS = {"title", "day", "start", "duration_minutes", "location", "join_link", "description"}
 NO_STORE = {"Cache-Control": "no-store"}
+STALE_MINUTES = N_("Someone else saved these minutes after you opened them. Your corrections are below, not yet saved; what they changed is shown first. Save again to replace their version with yours.")
 
 
 def meeting_values(meeting: dict | None, series: dict | None, zone: str) -> dict:
@@ -281,10 +289,25 @@ class MeetingController(Controller):
     # Running the meeting live.
 
     async def _live(self, request: Request, found: MeetingAccess, block: str | None = "live",
-                    status_code: int = 200, errors=None, values=None) -> Response:
+                    status_code: int = 200, errors=None, values=None, announce: str | None = None,
+                    **extra) -> Response:
+        """The live view (for htmx its fragment). `announce` is said in the page's message area
+        once swapped ("current" names the item now open), for everyone, screen readers included."""
         context = await view.live_page(found)
-        context.update({"errors": errors or {}, "values": values or {}, "statuses": policy.ATTENDANCE})
-        return render(request, "meetings/live.html", context, block=block, status_code=status_code)
+        context.update({"errors": errors or {}, "values": values or {}, "statuses": policy.ATTENDANCE,
+                        "questions": [], "ending": False, "notes_base": None, "notes_theirs": None,
+                        "notes_saved_at": None, "oob": False, **extra})
+        response = render(request, "meetings/live.html", context, block=block, status_code=status_code)
+        if announce and request.htmx:
+            current = context["current"]
+            if announce == "current":
+                announce = gettext("Now: item %(n)s of %(total)s, %(title)s", n=current["number"],
+                                   total=len(context["agenda"].items), title=current["display_title"]) if current else None
+            else:
+                announce = gettext(announce)
+            if announce:
+                response.headers["HX-Trigger-After-Settle"] = json.dumps({"convene:announce": announce})
+        return response
 
     @get("/live", name="live")
     async def live_view(self, request: Request, meeting_id: RowId) -> Response:
@@ -303,86 +326,156 @@ class MeetingController(Controller):
         response.headers.update(NO_STORE)
         return response
 
-    async def _live_changed(self, request: Request, found: MeetingAccess) -> Response:
+    async def _live_changed(self, request: Request, found: MeetingAccess, announce: str | None = None) -> Response:
+        """After a live action: for htmx the live view's fragment, else a redirect back to it."""
         fresh = await refreshed(found)
         if request.htmx:
-            return await self._live(request, fresh)
+            return await self._live(request, fresh, announce=announce)
         if fresh.meeting["live_status"] == "ended":
             return redirect(request, urls.url("meeting", meeting_id=fresh.meeting["id"]))
-        return redirect(request, urls.url("live", meeting_id=fresh.meeting["id"]))
+        return redirect(request, urls.url("live", meeting_id=fresh.meeting["id"], _fragment="live"))
+
+    async def _live_action(self, request: Request, found: MeetingAccess, action, announce=None,
+                           then=None, form_name: str | None = None) -> Response:
+        """Runs a live use case that carries the notes being typed. Field messages come back on
+        the live view (422); notes that meet someone else's newer notes stop the action and come
+        back beside theirs (409). `then` answers instead of the live view when all went well;
+        `form_name` says which of the view's forms the field messages belong to."""
+        form = await form_data(request)
+        if form_name:
+            form = {**form, "form": form_name}
+        try:
+            problems = await action
+        except live.NotesConflict as conflict:
+            return await self._live(request, await refreshed(found), status_code=409, values=form,
+                                    notes_theirs=conflict.theirs, notes_base=conflict.base)
+        if problems:
+            return await self._live(request, await refreshed(found), status_code=422, errors=problems, values=form)
+        return await then() if then else await self._live_changed(request, found, announce)
 
     @post("/live/start", status_code=200, name="live.start")
     async def start(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
-        await live.start(found)
-        return await self._live_changed(request, found)
+        form = await form_data(request)
+        questions = await live.start(found, confirmed=form.get("confirmed") == "yes", publish=form.get("publish") == "yes")
+        if questions:
+            return await self._live(request, found, questions=questions)
+        return await self._live_changed(request, found, "current")
+
+    @post("/live/undo", status_code=200, name="live.undo")
+    async def undo_start(self, request: Request, meeting_id: RowId) -> Response:
+        found = await meeting_access(request.user, meeting_id, run=True)
+        await live.undo_start(found)
+        return await self._live_changed(request, found, N_("The start is undone: the meeting has not started."))
+
+    async def _move(self, request: Request, meeting_id: int, direction=None, item_id=None) -> Response:
+        found = await meeting_access(request.user, meeting_id, run=True)
+        form = await form_data(request)
+        return await self._live_action(request, found, live.go_to(found, form, direction, item_id), "current")
 
     @post("/live/next", status_code=200, name="live.next")
     async def next_item(self, request: Request, meeting_id: RowId) -> Response:
-        found = await meeting_access(request.user, meeting_id, run=True)
-        await live.go_to(found, "next")
-        return await self._live_changed(request, found)
+        return await self._move(request, meeting_id, direction="next")
 
     @post("/live/previous", status_code=200, name="live.previous")
     async def previous_item(self, request: Request, meeting_id: RowId) -> Response:
+        return await self._move(request, meeting_id, direction="previous")
+
+    @post("/live/items/{item_id:int}/open", status_code=200, name="live.go")
+    async def go_to_item(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
+        return await self._move(request, meeting_id, item_id=item_id)
+
+    @post("/items/{item_id:int}/outcome", status_code=200, name="item.outcome")
+    async def set_outcome(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
-        await live.go_to(found, "previous")
-        return await self._live_changed(request, found)
+        form = await form_data(request)
+        return await self._live_action(request, found, live.set_outcome(found, item_id, form.get("outcome", ""), form))
 
     @post("/live/end", status_code=200, name="live.end")
     async def end(self, request: Request, meeting_id: RowId) -> Response:
+        """Asks first (the notes are saved on the way); the confirmed second post ends it."""
         found = await meeting_access(request.user, meeting_id, run=True)
-        await live.end(found)
-        return redirect(request, urls.url("minutes", meeting_id=meeting_id), flash="meeting_ended")
+        form = await form_data(request)
+        if form.get("confirmed") != "yes":
+            async def ask():
+                return await self._live(request, await refreshed(found), ending=True)
+            return await self._live_action(request, found, live.keep_notes(found, form), then=ask)
+
+        async def to_minutes():
+            return redirect(request, urls.url("minutes", meeting_id=meeting_id), flash="meeting_ended")
+        return await self._live_action(request, found, live.end(found, form), then=to_minutes)
 
     @post("/items/{item_id:int}/notes", status_code=200, name="item.notes")
     async def save_notes(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
+        """Saved as the chair types (htmx answers with where the notes say they are saved) or
+        with the Save button (back to the live view)."""
         found = await meeting_access(request.user, meeting_id, run=True)
         form = await form_data(request)
-        errors = await live.save_notes(found, item_id, form)
+        saved, errors = await live.save_notes(found, item_id, form)
         if errors:
             return await self._live(request, found, status_code=422, errors=errors, values=form)
-        return await self._live_changed(request, found)
+        if not request.htmx:
+            return redirect(request, urls.url("live", meeting_id=meeting_id, _fragment="live"))
+        return render(request, "meetings/_notes_status.html", {
+            "notes_theirs": saved.theirs, "notes_saved_at": found.viewer.at, "notes_base": saved.base,
+            "zone": found.team["time_zone"], "oob": True,
+        }, status_code=409 if saved.theirs is not None else 200)
 
     @post("/items/{item_id:int}/decisions", status_code=200, name="item.decision")
     async def add_decision(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
-        errors = await live.add_decision(found, item_id, await form_data(request))
-        if errors:
-            return await self._live(request, found, status_code=422, errors=errors)
-        return await self._live_changed(request, found)
+        form = await form_data(request)
+        if form.get("add_recusal"):  # one more recusal row: the form again as typed, nothing saved
+            return await self._live(request, found, values=form)
+        return await self._live_action(request, found, live.add_decision(found, item_id, form),
+                                       N_("The decision is recorded."), form_name="decision")
 
     @post("/attendance", status_code=200, name="live.attendance")
     async def check_in(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
-        await live.check_in(found, await form_data(request))
-        return await self._live_changed(request, found)
+        return await self._live_action(request, found, live.check_in(found, await form_data(request)),
+                                       N_("Attendance is saved."))
+
+    @post("/attendance/everyone", status_code=200, name="live.everyone_present")
+    async def everyone_present(self, request: Request, meeting_id: RowId) -> Response:
+        found = await meeting_access(request.user, meeting_id, run=True)
+        return await self._live_action(request, found, live.mark_everyone_present(found, await form_data(request)),
+                                       N_("Everyone not yet checked in is marked present."))
+
+    @post("/live/actions/{action_id:int}/status", status_code=200, name="live.review")
+    async def review_action(self, request: Request, meeting_id: RowId, action_id: RowId) -> Response:
+        found = await meeting_access(request.user, meeting_id, run=True)
+        form = await form_data(request)
+        return await self._live_action(request, found, live.review_action(found, action_id, form),
+                                       N_("The action item's status is saved."))
 
     @post("/actions", status_code=200, name="live.action")
     async def add_action(self, request: Request, meeting_id: RowId) -> Response:
         """An action item created inline while the meeting runs."""
         found = await meeting_access(request.user, meeting_id, run=True)
-        if found.meeting["live_status"] != "live":
-            raise Closed(live.NOT_RUNNING)
         form = await form_data(request)
-        team = TeamAccess(found.viewer, found.team, found.standing)
-        action_id, errors = await actions.create(team, form, meeting_id, parse_id(form.get("item_id")))
-        if action_id is None:
-            return await self._live(request, found, status_code=422, errors=errors, values=form)
-        return await self._live_changed(request, found)
+        return await self._live_action(request, found, live.add_action(found, form, parse_id(form.get("item_id"))),
+                                       N_("The action item is added."), form_name="action")
 
     # Minutes.
+
+    async def _visible_minutes(self, request: Request, meeting_id: int) -> tuple[MeetingAccess, dict]:
+        found = await meeting_access(request.user, meeting_id)
+        minutes_row = await minutes.get_minutes(meeting_id)
+        if minutes_row is None or not found.can_see_minutes(minutes_row["status"]):
+            raise NotFound()
+        return found, minutes_row
 
     @get("/minutes", name="minutes")
     async def minutes_page(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id)
-        record = await minutes.get_minutes(meeting_id)
-        if record is None and found.can_start_minutes:  # offered, never created by a GET
+        minutes_row = await minutes.get_minutes(meeting_id)
+        if minutes_row is None and found.can_start_minutes:  # offered, never created by a GET
             return render(request, "meetings/minutes_start.html", {"m_": found.meeting, "team": found.team,
                                                                    "zone": found.team["time_zone"]})
-        if record is None or not found.can_see_minutes(record["status"]):
+        if minutes_row is None or not found.can_see_minutes(minutes_row["status"]):
             raise NotFound()
-        return await self._minutes(request, found, record, {})
+        return await self._minutes(request, found, minutes_row)
 
     @post("/minutes/start", status_code=200, name="minutes.start")
     async def start_minutes(self, request: Request, meeting_id: RowId) -> Response:
@@ -390,48 +483,124 @@ class MeetingController(Controller):
         await minutes.start_minutes(found)
         return redirect(request, urls.url("minutes", meeting_id=meeting_id))
 
-    async def _minutes(self, request, found: MeetingAccess, record, errors, status_code=200, body=None) -> Response:
+    async def _minutes(self, request, found: MeetingAccess, minutes_row: dict, errors=None, status_code=200,
+                       values=None, theirs=None, comment_values=None) -> Response:
+        """The minutes page: the record in the reader's language, members' comments, and for the
+        people who run the meeting the corrections form, the way to approval and the revisions.
+        `values` are corrections typed but not saved; `theirs` what someone saved meanwhile."""
+        lead = found.can_run
+        shown = record.shown(record.loads(minutes_row["record"]))
+        editable = lead and policy.minutes_editable(minutes_row["status"])
         return render(request, "meetings/minutes.html", {
-            "m_": found.meeting, "team": found.team, "access": found, "minutes": record,
-            "revisions": await minutes.revisions(record["id"]) if found.can_run else [],
-            "approvals": await minutes.approval_meetings(found) if found.can_run else [],
-            "errors": errors, "body": record["body"] if body is None else body, "zone": found.team["time_zone"],
-            "states": policy.MINUTES_STATES, "editable": policy.minutes_editable(record["status"]),
+            "m_": found.meeting, "team": found.team, "access": found, "minutes": minutes_row, "shown": shown,
+            "revisions": await minutes.revisions(minutes_row["id"]) if lead else [],
+            "approvals": await minutes.approval_meetings(found) if lead else [],
+            "comments": await minutes.comments(minutes_row["id"]),
+            "may_comment": policy.can_comment_on_minutes(found.viewer, found.standing, minutes_row["status"]),
+            "errors": errors or {}, "values": values, "theirs": theirs, "comment_values": comment_values or {},
+            "zone": found.team["time_zone"], "states": policy.MINUTES_STATES, "editable": editable,
         }, status_code=status_code)
 
     async def _record(self, meeting_id: int) -> dict:
-        record = await minutes.get_minutes(meeting_id)
-        if record is None:
+        minutes_row = await minutes.get_minutes(meeting_id)
+        if minutes_row is None:
             raise NotFound()
-        return record
+        return minutes_row
 
     @post("/minutes", status_code=200, name="minutes.save")
     async def save_minutes(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
         form = await form_data(request)
-        body = form.get("body", "").replace("\r\n", "\n")
-        errors = await minutes.save(found, body, form.get("version", ""))
+        try:
+            errors = await minutes.save(found, form)
+        except minutes.MinutesStale as stale:
+            return await self._stale_minutes(request, found, stale, form)
         if errors:
-            return await self._minutes(request, found, await self._record(meeting_id), errors, 422, body)
+            return await self._minutes(request, found, await self._record(meeting_id), errors, 422, values=form)
         return redirect(request, urls.url("minutes", meeting_id=meeting_id), flash="minutes_saved")
+
+    async def _stale_minutes(self, request, found: MeetingAccess, stale, form: dict) -> Response:
+        """Someone saved the minutes first: the form comes back with the editor's own text, what
+        changed meanwhile beside it, and the newer version to save over (409)."""
+        current = stale.current
+        loaded = await minutes.revision(current["id"], record.parse_version(form.get("version")) or 0)
+        newest = await minutes.revision(current["id"], current["version"])
+        changes = self._compared(request, loaded, newest) if loaded and newest else []
+        return await self._minutes(request, found, current, {"form": STALE_MINUTES}, 409, values=form,
+                                   theirs={"revision": newest, "changes": changes})
+
+    def _compared(self, request, older: dict, newer: dict) -> list:
+        """Two states of the minutes, each written out in the reader's language, line by line."""
+        def lines(state: dict) -> list[str]:
+            text = render_text("meetings/_minutes_lines.txt", {
+                "shown": record.shown(state["record"]), "status": state["status"], "states": policy.MINUTES_STATES,
+                "zone": state["record"].get("time_zone") or "UTC"})
+            return [line.rstrip() for line in text.splitlines() if line.strip()]
+        return record.compared(lines(older), lines(newer))
 
     @post("/minutes/status", status_code=200, name="minutes.status")
     async def move_minutes(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
         form = await form_data(request)
-        problem = await minutes.move(found, form.get("status", ""), form.get("version", ""),
-                                     parse_id(form.get("approved_at_meeting", "")))
+        status = form.get("status", "")
+        try:
+            problem = await minutes.move(found, status, form.get("version", ""),
+                                         parse_id(form.get("approved_at_meeting", "")))
+        except minutes.MinutesStale as stale:
+            return await self._stale_minutes(request, found, stale, {})
         if problem:
             return await self._minutes(request, found, await self._record(meeting_id), {"status": problem}, 422)
         return redirect(request, urls.url("minutes", meeting_id=meeting_id), flash="minutes_saved")
 
-    @get("/minutes/print", name="minutes.print")
-    async def print_minutes(self, request: Request, meeting_id: RowId) -> Response:
-        found = await meeting_access(request.user, meeting_id)
-        record = await minutes.get_minutes(meeting_id)
-        if record is None or not found.can_see_minutes(record["status"]):
-            raise NotFound()
-        return render(request, "meetings/minutes_print.html", {
-            "m_": found.meeting, "team": found.team, "minutes": record, "zone": found.team["time_zone"],
+    @post("/minutes/comments", status_code=200, name="minutes.comment")
+    async def comment(self, request: Request, meeting_id: RowId) -> Response:
+        found, _ = await self._visible_minutes(request, meeting_id)
+        form = await form_data(request)
+        errors = await minutes.add_comment(found, form)
+        if errors:
+            return await self._minutes(request, found, await self._record(meeting_id), errors, 422,
+                                       comment_values=form)
+        return redirect(request, urls.url("minutes", meeting_id=meeting_id, _fragment="comments"),
+                        flash="comment_saved")
+
+    @post("/minutes/comments/{comment_id:int}/addressed", status_code=200, name="minutes.comment_addressed")
+    async def comment_addressed(self, request: Request, meeting_id: RowId, comment_id: RowId) -> Response:
+        found = await meeting_access(request.user, meeting_id, run=True)
+        await minutes.mark_addressed(found, comment_id)
+        return redirect(request, urls.url("minutes", meeting_id=meeting_id, _fragment="comments"))
+
+    @get("/minutes/compare", name="minutes.compare")
+    async def compare_minutes(self, request: Request, meeting_id: RowId, older: FromQuery[str] = "",
+                              newer: FromQuery[str] = "") -> Response:
+        """Any two saved states of the minutes, compared line by line (for the people who run the
+        meeting, who alone see drafts)."""
+        found = await meeting_access(request.user, meeting_id, run=True)
+        minutes_row = await self._record(meeting_id)
+        first, second = await minutes.two_revisions(minutes_row["id"], record.parse_version(older),
+                                                    record.parse_version(newer))
+        return render(request, "meetings/minutes_compare.html", {
+            "m_": found.meeting, "team": found.team, "older": first, "newer": second,
+            "lines": self._compared(request, first, second), "zone": found.team["time_zone"],
             "states": policy.MINUTES_STATES,
         })
+
+    async def _printable(self, request: Request, meeting_id: int) -> tuple[MeetingAccess, str]:
+        found, minutes_row = await self._visible_minutes(request, meeting_id)
+        return found, render_text("meetings/minutes_print.html", {
+            "m_": found.meeting, "team": found.team, "minutes": minutes_row, "lang": i18n.current_language.get(),
+            "shown": record.shown(record.loads(minutes_row["record"])), "zone": found.team["time_zone"],
+            "states": policy.MINUTES_STATES,
+        })
+
+    @get("/minutes/print", name="minutes.print")
+    async def print_minutes(self, request: Request, meeting_id: RowId) -> Response:
+        _, html = await self._printable(request, meeting_id)
+        return Response(html, media_type=MediaType.HTML, headers={"Vary": "HX-Request"})
+
+    @get("/minutes.pdf", name="minutes.pdf")
+    async def minutes_pdf(self, request: Request, meeting_id: RowId) -> Response:
+        """The print view as a PDF to circulate, named after the meeting and its day."""
+        found, html = await self._printable(request, meeting_id)
+        day = clock.day_in(found.meeting["starts_at"], found.team["time_zone"]).isoformat()
+        name = f"{filename_part(found.meeting['title'])} {day} - {gettext('Minutes')}.pdf"
+        return download(await pdf_from_html(html), name, "application/pdf")

@@ -77,7 +77,10 @@ class AgendaItem(Table):
     planned_minutes = Integer(default=10)
     presenter_notes = Text(default="")
     notes = Text(default="")  # taken live
-    status = Varchar(length=20, default="pending")  # pending | current | done | carried
+    status = Varchar(length=20, default="pending")  # pending | current | done (visited) | carried
+    # What the minutes record: done | deferred (to the next meeting) | not_reached; "" until
+    # the chair says or the meeting ends (an item never opened is never recorded as discussed).
+    outcome = Varchar(length=20, default="")
     started_at = Timestamptz(null=True, default=None)
     ended_at = Timestamptz(null=True, default=None)
     carried_from = Integer(null=True, default=None)  # the AgendaItem id it continues
@@ -89,6 +92,32 @@ class Decision(Table):
     text = Text()
     recorded_by = ForeignKey(Person, null=True, default=None, index=True)
     recorded_at = Timestamptz()
+
+
+class Motion(Table):
+    """A decision taken by a vote: who moved and seconded it, the count, and the quorum at
+    that moment. The result is the policy's, from the count and the quorum."""
+
+    decision = ForeignKey(Decision, unique=True, index=True)
+    mover = ForeignKey(Person, index=True)
+    seconder = ForeignKey(Person, null=True, default=None, index=True)
+    votes_for = Integer()
+    votes_against = Integer()
+    abstentions = Integer()
+    majority = Varchar(length=20, default="simple")  # simple | two_thirds (of the votes cast)
+    result = Varchar(length=20)  # carried | failed
+    quorum_needed = Integer()
+    quorum_present = Integer()
+    quorum_voting = Integer()
+    recorded_at = Timestamptz()
+
+
+class Recusal(Table):
+    """A member who took no part in a vote, and why (a conflict of interest, say)."""
+
+    motion = ForeignKey(Motion, index=True)
+    person = ForeignKey(Person, index=True)
+    reason = Varchar(length=300, default="")
 
 
 class TemplateItem(Table):
@@ -124,9 +153,14 @@ class Attendance(Table):
 
 
 class Minutes(Table):
+    """The record of a meeting: what was taken when it ended (who came, each item's outcome,
+    notes, decisions and votes, action items), kept as language-neutral JSON so every reader
+    sees it in their own language (see meetings/record.py), then corrected, circulated,
+    approved at a later meeting and locked."""
+
     meeting = ForeignKey(Meeting, unique=True, index=True)
     status = Varchar(length=20, default="draft")  # draft | circulated | approved | locked
-    body = Text(default="")
+    record = Text(default="{}")
     approved_at_meeting = ForeignKey(Meeting, null=True, default=None, index=True)
     approved_at = Timestamptz(null=True, default=None)
     version = Integer(default=1)
@@ -134,8 +168,23 @@ class Minutes(Table):
 
 
 class MinutesRevision(Table):
+    """Every saved state of the minutes, whole, with who and when: any two can be compared."""
+
     minutes = ForeignKey(Minutes, index=True)
-    body = Text()
+    record = Text(default="{}")
     status = Varchar(length=20)
+    version = Integer(default=1)
     edited_by = ForeignKey(Person, null=True, default=None, index=True)
     edited_at = Timestamptz()
+
+
+class MinutesComment(Table):
+    """A member's comment on circulated minutes; the chair sees them while correcting."""
+
+    minutes = ForeignKey(Minutes, index=True)
+    author = ForeignKey(Person, index=True)
+    body = Text()
+    on_version = Integer()  # the version of the minutes the comment was written on
+    created_at = Timestamptz()
+    addressed_at = Timestamptz(null=True, default=None)
+    addressed_by = ForeignKey(Person, null=True, default=None, index=True)

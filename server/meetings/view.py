@@ -40,16 +40,28 @@ def current_item(agenda_view: agenda.Agenda | None, meeting: dict) -> dict | Non
 
 
 async def live_page(access: MeetingAccess) -> dict:
-    """The chair's live view: the current item, the agenda, attendance and quorum, and who may
-    own a new action item."""
+    """The chair's live view: the current item, the agenda with each item's outcome, the pace
+    against the plan, attendance and quorum, and who may own a new action item or move a motion."""
+    meeting, now = access.meeting, access.viewer.at
     async with reading():
         agenda_view = await agenda.agenda(access) if access.can_see_agenda else None
         context = {
-            "m_": access.meeting, "team": access.team, "access": access, "agenda": agenda_view,
-            "current": current_item(agenda_view, access.meeting), "zone": access.team["time_zone"],
-            "now": access.viewer.at, "attendance": await live.attendance(access) if access.can_run else None,
+            "m_": meeting, "team": access.team, "access": access, "agenda": agenda_view,
+            "current": current_item(agenda_view, meeting), "zone": access.team["time_zone"],
+            "now": now, "room": await live.attendance(access) if access.can_run else None,
         }
         if access.can_run:
             _, people, agencies = await actions.owner_choices(access.team, access.today)
             context.update({"owners": people, "agencies": agencies})
+    items = agenda_view.items if agenda_view else []
+    context["pace"] = policy.pace(meeting["starts_at"], meeting["ends_at"], items, meeting["current_item_id"], now) \
+        if meeting["live_status"] == "live" else None
+    # Nothing recorded yet (read off what the page already has): a mistaken start can be taken back.
+    context["undoable"] = meeting["live_status"] == "live" and policy.start_undoable(
+        any(item["notes"] or item["outcome"] or item["decisions"] for item in items)
+        or bool(agenda_view and agenda_view.actions))
+    room = context["room"]
+    names = {person["id"]: person["name"] for person in room.people} if room else {}
+    context["voters"] = [{"id": person, "name": names.get(person, "")} for person in (room.voters if room else {})]
+    context["voters"].sort(key=lambda voter: voter["name"])
     return context

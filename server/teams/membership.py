@@ -164,7 +164,8 @@ def _seated(without_guests: bool) -> Prepared:
         return Membership.select(
             Membership.person.id.as_alias("id"), Membership.person.name.as_alias("name"),
             Membership.agency.id.as_alias("agency_id"), Membership.agency.name.as_alias("agency_name"),
-            Membership.agency.short_name.as_alias("agency_short"), Membership.role, Membership.alternate_for,
+            Membership.agency.short_name.as_alias("agency_short"), Membership.agency.sector.as_alias("agency_sector"),
+            Membership.role, Membership.alternate_for,
             Membership.id.as_alias("seat_id"),
         ).where(condition).order_by(Membership.person.name)
     return Prepared(build)
@@ -175,7 +176,7 @@ _SEATED = {without_guests: _seated(without_guests) for without_guests in (False,
 
 async def seated(team: dict, day: date, *, without_guests: bool = False) -> list[dict]:
     """The team's current seats on `day` (the team's calendar), by person name: id, name,
-    agency_id, agency_name, agency_short, role, alternate_for."""
+    agency_id, agency_name, agency_short, agency_sector, role, alternate_for, seat_id."""
     return await _SEATED[without_guests].rows(team=team["id"], day=day)
 
 

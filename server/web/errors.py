@@ -6,6 +6,7 @@ Domain refusals (server/errors.py) map to their status here and nowhere else.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
@@ -75,17 +76,30 @@ def domain_error_handler(request: Request, exc: errors.DomainError) -> Response:
 
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotAuthorizedException):
-        # Come back to the page after logging in; a POST's URL cannot be revisited with GET.
-        # The path as sent (still percent-encoded); some servers put the query in raw_path too.
-        raw = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1").partition("?")[0]
-        query = request.scope.get("query_string", b"").decode("latin-1")
-        back = raw + (f"?{query}" if query else "")
-        target = urls.url("login", next=back if request.method == "GET" else urls.url("home"))
+        target = urls.url("login", next=_way_back(request))
         if is_fragment_request(request):
             return Response("", status_code=401, headers={"HX-Redirect": target})
         return Redirect(target, status_code=303)
     refused_csrf = isinstance(exc, PermissionDeniedException) and exc.detail == CSRF_REFUSAL
     return error_page(request, exc.status_code, CSRF_EXPLANATION if refused_csrf else None)
+
+
+def _way_back(request: Request) -> str:
+    """Where to return after logging in again: the page the request came from when htmx names
+    it or a posted form's browser sends it as the referrer, else the page asked for (a GET, as
+    it was sent, still percent-encoded), so the person lands where they were, with what they
+    typed kept in the page (see static/js/convene.js). Hostile values go home: login checks
+    `next` against our own pages."""
+    came_from = request.headers.get("hx-current-url") or ("" if request.method == "GET" else request.headers.get("referer", ""))
+    if not came_from:
+        # Some servers put the query in raw_path too.
+        raw = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1").partition("?")[0]
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        return raw + (f"?{query}" if query else "") if request.method == "GET" else urls.url("home")
+    parts = urlsplit(came_from)
+    if parts.netloc and parts.netloc != request.headers.get("host", ""):
+        return urls.url("home")
+    return urls.page_path(parts.path + (f"?{parts.query}" if parts.query else "")) or urls.url("home")
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:

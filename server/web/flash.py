@@ -25,6 +25,7 @@ FLASH_MESSAGES = {
     "template_saved": N_("The team's standing items are saved."),
     "guest_invited": N_("The guest is invited."),
     "minutes_saved": N_("The minutes are saved."),
+    "comment_saved": N_("Your comment is saved. The chair sees it while correcting the minutes."),
     "action_saved": N_("The action item is saved."),
     "action_unchanged": N_("Nothing to save: the status and due date are as they were, and no note was written."),
 }

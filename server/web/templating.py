@@ -6,6 +6,7 @@ them); this module imports none of them.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache, lru_cache
 from typing import Any
 
@@ -77,6 +78,7 @@ def make_environment() -> Environment:
     )
     env.filters.update(
         date=lambda d: d.isoformat() if d else "",
+        isodate=lambda text: date.fromisoformat(text) if text else None,
         when=when,
         day=day,
         clock=clock_time,
@@ -187,3 +189,9 @@ def render(
         body = template.render(values)
     response_headers = {"Vary": "HX-Request", **(headers or {})}
     return Response(body, media_type=MediaType.HTML, status_code=status_code, headers=response_headers)
+
+
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """A whole template as text, outside any request (a printable page for a PDF, the lines of
+    a comparison): in the current language, with no form in it."""
+    return environment.get_template(template_name).render({"lang": i18n.current_language.get(), **context})

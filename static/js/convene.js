@@ -1,5 +1,6 @@
-/* Convene's own behaviour on top of htmx: agenda drag and drop, and the live item clock.
-   Everything here has a no-JavaScript alternative (the Up/Down buttons; the server's times). */
+/* Convene's own behaviour on top of htmx: agenda drag and drop, the live clocks, focus kept
+   where a person works, and text kept until the server has it. Everything here has a
+   no-JavaScript alternative (the Up/Down buttons; the server's times; the Save buttons). */
 (function () {
   "use strict";
 
@@ -75,15 +76,21 @@
     if (first) first.focus();
   }
 
-  // The live clock: time spent on the current item against its planned minutes. The server says
-  // how long the item had run when it rendered the page; the page counts on from when it got it
-  // (never from the device's own clock, which may be off).
+  // The live clock: time spent on the current item against its planned minutes, and the
+  // meeting's pace (minutes behind, minutes left). The server says how things stood when it
+  // rendered the page; the page counts on from when it got it (never from the device's own
+  // clock, which may be off). Wording comes from the page, in the reader's language.
+  function since(element) {
+    if (!element.dataset.seenAt) element.dataset.seenAt = String(performance.now());
+    return (performance.now() - parseFloat(element.dataset.seenAt)) / 1000;
+  }
+  function minutesText(template, seconds) {
+    return template.replace("%(minutes)s", String(Math.floor(Math.abs(seconds) / 60)));
+  }
   function tickClocks() {
     document.querySelectorAll("[data-clock-elapsed]").forEach(function (clock) {
       if (clock.dataset.clockElapsed === "") return;
-      if (!clock.dataset.seenAt) clock.dataset.seenAt = String(performance.now());
-      var since = (performance.now() - parseFloat(clock.dataset.seenAt)) / 1000;
-      var elapsed = Math.max(0, Math.floor(parseInt(clock.dataset.clockElapsed, 10) + since));
+      var elapsed = Math.max(0, Math.floor(parseInt(clock.dataset.clockElapsed, 10) + since(clock)));
       var planned = parseInt(clock.dataset.plannedSeconds, 10) || 0;
       var minutes = Math.floor(elapsed / 60), seconds = elapsed % 60;
       clock.querySelector(".clock-elapsed").textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
@@ -91,10 +98,115 @@
       clock.classList.toggle("is-over", over);
       clock.querySelector(".clock-over").hidden = !over;
     });
+    document.querySelectorAll("[data-pace-late]").forEach(function (pace) {
+      var late = parseInt(pace.dataset.paceLate, 10) || 0;
+      var behind = late + Math.max(0, (parseInt(pace.dataset.paceOver, 10) || 0) + since(pace));
+      var text = behind >= 60 ? minutesText(pace.dataset.behind, behind)
+        : behind <= -60 ? minutesText(pace.dataset.ahead, behind) : pace.dataset.onTime;
+      pace.querySelector(".pace-value").textContent = text;
+      pace.classList.toggle("is-late", behind >= 300);
+    });
+    document.querySelectorAll("[data-pace-left]").forEach(function (left) {
+      var seconds = (parseInt(left.dataset.paceLeft, 10) || 0) - since(left);
+      left.querySelector(".pace-value").textContent =
+        minutesText(seconds >= 0 ? left.dataset.left : left.dataset.past, seconds);
+      left.classList.toggle("is-late", seconds < 0);
+    });
   }
+
+  // Nothing typed is lost: what is typed in a field marked data-draft-key is kept in this tab
+  // (sessionStorage) until the server has it. If the session ends meanwhile, logging in again
+  // brings the chair back to the page, where the field gets its text back (and the version it
+  // was typed against, so a save still notices someone else's change).
+  var DRAFT = "convene-draft:";
+  function baseInput(field) {
+    return field.dataset.draftBase ? document.querySelector(field.dataset.draftBase) : null;
+  }
+  function keepDraft(field) {
+    var base = baseInput(field);
+    sessionStorage.setItem(DRAFT + field.dataset.draftKey,
+      JSON.stringify({ text: field.value, base: base ? base.value : "" }));
+  }
+  function restoreDrafts(root) {
+    root.querySelectorAll("[data-draft-key]").forEach(function (field) {
+      var stored = sessionStorage.getItem(DRAFT + field.dataset.draftKey);
+      if (!stored) return;
+      var draft = JSON.parse(stored);
+      if (draft.text === field.value) {
+        sessionStorage.removeItem(DRAFT + field.dataset.draftKey);
+        return;
+      }
+      field.value = draft.text;
+      var base = baseInput(field);
+      if (base && draft.base) base.value = draft.base;
+      var note = document.getElementById(field.dataset.restoredNote || "");
+      if (note) note.hidden = false;
+      if (field.hasAttribute("hx-post")) htmx.trigger(field, "input");
+    });
+  }
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.dataset || !field.dataset.draftKey) return;
+    keepDraft(field);
+    var status = document.getElementById("notes-status");
+    if (status && status.dataset.unsaved && field.id === "item-notes") {
+      status.innerHTML = "";
+      var line = document.createElement("p");
+      line.className = "meta";
+      line.textContent = status.dataset.unsaved;
+      status.appendChild(line);
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var field = event.detail.elt;
+    if (field.dataset && field.dataset.draftKey) field.dataset.sentValue = field.value;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var field = event.detail.elt;
+    if (!field.dataset || !field.dataset.draftKey || !event.detail.successful) return;
+    if (field.value === field.dataset.sentValue) sessionStorage.removeItem(DRAFT + field.dataset.draftKey);
+    else keepDraft(field);  // typed on while it saved: the base moved on with the answer
+  });
+  // Logging out on a shared computer leaves nothing typed behind.
+  document.addEventListener("submit", function (event) {
+    if (!event.target.matches || !event.target.matches("form[data-logout]")) return;
+    Object.keys(sessionStorage).forEach(function (key) {
+      if (key.indexOf(DRAFT) === 0) sessionStorage.removeItem(key);
+    });
+  });
+
+  // The live view is replaced after every action: keyboard focus goes back to the control just
+  // used (found again by its id), or to the open item's heading when that control is gone.
+  var lastControl = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var control = (trigger && trigger.submitter) || event.detail.elt;
+    if (control && control.closest && control.closest("#live")) lastControl = control.id || null;
+  });
+  function refocusLive(root) {
+    if (root.id !== "live") return;
+    var control = lastControl && document.getElementById(lastControl);
+    lastControl = null;
+    if (!control || control.disabled) {
+      control = root.querySelector("#end-confirm-heading, #current-heading, #live-start, #start-anyway");
+    }
+    if (control) control.focus();
+  }
+
+  // What a live action did, said in the page's message area (a polite live region).
+  document.addEventListener("convene:announce", function (event) {
+    var messages = document.getElementById("messages");
+    if (!messages || !event.detail || !event.detail.value) return;
+    messages.innerHTML = "";
+    var line = document.createElement("p");
+    line.className = "flash";
+    line.textContent = event.detail.value;
+    messages.appendChild(line);
+  });
 
   function init(root) {
     (root || document).querySelectorAll("[data-reorder-url]").forEach(enableReorder);
+    restoreDrafts(root || document);
     tickClocks();
   }
 
@@ -103,6 +215,7 @@
     init(event.target.parentNode || document);
     refocusMoved(event.target);
     focusItemForm(event.target);
+    refocusLive(event.target);
   });
   setInterval(tickClocks, 1000);
 })();

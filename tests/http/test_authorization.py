@@ -49,7 +49,7 @@ from server.accounts.tables import Affiliation
 from server.actions import service as actions
 from server.app import create_app
 from server.meetings import agenda, minutes, scheduling
-from server.meetings.tables import Invitation, Meeting, Minutes
+from server.meetings.tables import Invitation, Meeting, Minutes, MinutesComment
 from server.teams.tables import Membership
 from tests.conftest import (
     ADMIN,
@@ -264,6 +264,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/meetings/{meeting_id:int}/live/next"): route(MEETING_RUN),
     ("POST", "/meetings/{meeting_id:int}/live/previous"): route(MEETING_RUN),
     ("POST", "/meetings/{meeting_id:int}/live/end"): route(MEETING_RUN),
+    ("POST", "/meetings/{meeting_id:int}/live/undo"): route(MEETING_RUN),
+    ("POST", "/meetings/{meeting_id:int}/live/items/{item_id:int}/open"): route(MEETING_RUN),
+    ("POST", "/meetings/{meeting_id:int}/items/{item_id:int}/outcome"): route(MEETING_RUN, form={"outcome": "deferred"}),
+    ("POST", "/meetings/{meeting_id:int}/attendance/everyone"): route(MEETING_RUN),  # ended: 409
+    ("POST", "/meetings/{meeting_id:int}/live/actions/{action_id:int}/status"): route(MEETING_RUN, form={"status": "done"}),
     ("POST", "/meetings/{meeting_id:int}/items/{item_id:int}/notes"): route(MEETING_RUN),  # empty notes
     ("POST", "/meetings/{meeting_id:int}/items/{item_id:int}/decisions"): route(MEETING_RUN),  # no text: 422
     ("POST", "/meetings/{meeting_id:int}/attendance"): route(MEETING_RUN),  # no one: 422
@@ -274,6 +279,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/meetings/{meeting_id:int}/minutes/status"): route(MEETING_RUN),  # no version: 409
     ("POST", "/meetings/{meeting_id:int}/minutes/start"): route(MEETING_RUN),  # has minutes: back to them
     ("GET", "/meetings/{meeting_id:int}/minutes/print"): route(MINUTES_VIEW),
+    ("GET", "/meetings/{meeting_id:int}/minutes.pdf"): route(MINUTES_VIEW),
+    ("GET", "/meetings/{meeting_id:int}/minutes/compare"): route(MEETING_RUN),  # no versions: 422
+    ("POST", "/meetings/{meeting_id:int}/minutes/comments"): route(MINUTES_VIEW),  # empty: 422
+    ("POST", "/meetings/{meeting_id:int}/minutes/comments/{comment_id:int}/addressed"): route(MEETING_RUN),
     # Action items: leads create and edit; the owner (or their agency) reports progress.
     ("GET", "/actions"): route(LOGGED_IN),  # the viewer's own, across teams
     ("GET", "/teams/{team_id:int}/actions"): route(TEAM_ACTIONS),
@@ -323,6 +332,7 @@ class TeamRecords:
 
     meetings: dict[str, MeetingIds]  # "table", "earlier"
     action: int
+    comment: int  # a member's comment on the circulated minutes of the table
 
 
 class Ids:
@@ -343,6 +353,7 @@ class Ids:
             "meeting_id": meeting.meeting,
             "item_id": meeting.items[spec.item],
             "action_id": records.action,
+            "comment_id": records.comment,
         }
         return PARAM_RE.sub(lambda match: str(values[match.group(1)]), template)
 
@@ -376,6 +387,8 @@ async def table_records(demo, team_key: str) -> TeamRecords:
     )
     await minutes.start_minutes(table)
     await Minutes.update({Minutes.status: "circulated"}).where(Minutes.meeting == table.meeting["id"])
+    assert not await minutes.add_comment(table, {"body": "Walk: the respite figures are from May."})
+    comment = (await MinutesComment.select(MinutesComment.id).first())["id"]
     if team_key == "collab":  # the guest is invited to the meeting of the table, not the earlier one
         await scheduling.invite(table, {"person_id": str(demo.people[GUEST])})
     owner, agency = ACTION_OWNERS[team_key]
@@ -394,6 +407,7 @@ async def table_records(demo, team_key: str) -> TeamRecords:
             )),
         },
         action=action,
+        comment=comment,
     )
 
 

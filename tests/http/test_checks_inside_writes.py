@@ -29,8 +29,8 @@ async def test_an_item_cannot_be_removed_from_a_meeting_ended_after_the_page_was
     chair = await on_meeting(demo, CHAIR, meeting_id)
     item_id = await add_item(chair, "discussion", "Respite waitlist")
     co_chair = await on_meeting(demo, CO_CHAIR, meeting_id)  # the co-chair's page, agenda open
-    await live.start(chair)
-    await live.end(await chair.confirm(run=True))  # the chair ends the meeting meanwhile
+    await live.start(chair, confirmed=True)
+    await live.end(await chair.confirm(run=True), {})  # the chair ends the meeting meanwhile
     with pytest.raises(Closed):
         await agenda.delete_item(co_chair, item_id)
     assert await AgendaItem.exists().where(AgendaItem.id == item_id)

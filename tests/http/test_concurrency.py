@@ -124,7 +124,7 @@ async def test_a_watcher_sees_live_changes_made_through_other_workers(demo, two_
         # Several polls, so both workers answer some of them.
         polls = [await member.get(f"/meetings/{meeting_id}/live/panel?v={version}") for _ in range(6)]
         assert {p.status_code for p in polls} == {204}
-        await chair.post(f"/meetings/{meeting_id}/live/start", data={"_csrf_token": token})
+        await chair.post(f"/meetings/{meeting_id}/live/start", data={"_csrf_token": token, "confirmed": "yes"})
         await chair.post(f"/meetings/{meeting_id}/live/next", data={"_csrf_token": token})
         seen = [await member.get(f"/meetings/{meeting_id}/live/panel?v={version}") for _ in range(6)]
         assert all(p.status_code == 200 and "Second" in p.text.split("Now:")[1][:300] for p in seen)

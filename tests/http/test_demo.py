@@ -9,7 +9,7 @@ from datetime import timedelta
 from server import clock
 from server.actions.tables import ActionItem, ActionUpdate
 from server.demo import TIME_ZONE, load_demo
-from server.meetings import agenda, minutes
+from server.meetings import agenda, minutes, record
 from server.meetings.tables import (
     AgendaItem,
     Attendance,
@@ -63,9 +63,11 @@ async def test_past_minutes_are_approved_at_the_next_meeting_except_the_latest_t
     assert without_revision == 0
 
 
-async def test_demo_minutes_read_exactly_like_the_drafts_the_app_writes(demo):
-    for row in await Minutes.select(Minutes.meeting, Minutes.body):
-        assert row["body"] == await minutes.draft_text(await as_lead(demo, row["meeting"]))
+async def test_demo_minutes_hold_exactly_the_record_the_app_takes_when_a_meeting_ends(demo):
+    rows = await Minutes.select(Minutes.meeting, Minutes.record)
+    assert rows
+    for row in rows:
+        assert record.loads(row["record"]) == await minutes.build_record(await as_lead(demo, row["meeting"]))
 
 
 async def test_no_case_review_item_is_titled_anything_but_case_review_or_has_notes(demo):

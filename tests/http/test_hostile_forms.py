@@ -145,7 +145,7 @@ async def meeting_fixtures(demo, team_id: int) -> dict[str, int]:
         await post_form(chair, f"/meetings/{meeting}/items", {"title": "Item", "kind": "discussion",
                                                                "planned_minutes": "10"}, token)
         await post_form(chair, f"/meetings/{meeting}/minutes/start", {}, token)
-        await post_form(chair, f"/meetings/{meeting}/live/start", {}, token)
+        await post_form(chair, f"/meetings/{meeting}/live/start", {"confirmed": "yes"}, token)
         response = await post_form(chair, f"/teams/{team_id}/actions", {
             "title": "Owned by the member", "owner_id": demo.people[SCHOOL], "status": "open"}, token)
         action = int(response.headers["location"].rsplit("/", 1)[1])

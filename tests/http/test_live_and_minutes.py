@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from server.meetings.tables import (
     MinutesRevision,
     TemplateItem,
 )
-from tests.conftest import CHAIR, SCHOOL, log_in, make_client, post_form
+from tests.conftest import CHAIR, SCHOOL, log_in, make_client, page_text, post_form
 from tests.meetings_helpers import NEW_YORK, days_from_today, schedule
 
 COLLABORATIVE = "Community Collaborative"
@@ -47,7 +48,7 @@ async def test_a_watching_member_sees_the_current_item_and_new_action_items_thro
         version = panel_version(page.text)
         unchanged = await member.get(f"/meetings/{meeting_id}/live/panel?v={version}", headers={"HX-Request": "true"})
         assert unchanged.status_code == 204
-        await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+        await post_form(client, f"/meetings/{meeting_id}/live/start", {"confirmed": "yes"}, token)
         await post_form(client, f"/meetings/{meeting_id}/live/next", {}, token)
         changed = await member.get(f"/meetings/{meeting_id}/live/panel?v={version}", headers={"HX-Request": "true"})
         assert changed.status_code == 200
@@ -63,7 +64,7 @@ async def test_a_watching_member_sees_the_current_item_and_new_action_items_thro
 async def test_the_server_records_when_each_item_actually_started_and_ended(client, demo):
     token = await log_in(client, CHAIR)
     meeting_id = await meeting_with_items(client, token, demo)
-    await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+    await post_form(client, f"/meetings/{meeting_id}/live/start", {"confirmed": "yes"}, token)
     await post_form(client, f"/meetings/{meeting_id}/live/next", {}, token)
     items = await AgendaItem.select().where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.position)
     assert [i["status"] for i in items] == ["done", "current", "pending"]
@@ -74,7 +75,7 @@ async def test_the_server_records_when_each_item_actually_started_and_ended(clie
 async def test_attendance_quorum_and_an_alternate_standing_in(client, demo):
     token = await log_in(client, CHAIR)
     meeting_id = await meeting_with_items(client, token, demo)
-    await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+    await post_form(client, f"/meetings/{meeting_id}/live/start", {"confirmed": "yes"}, token)
     page = await client.get(f"/meetings/{meeting_id}/live")
     assert "No quorum yet" in page.text
     samuel, beth = demo.people["samuel.okafor@maple.example"], demo.people["beth.lindqvist@maple.example"]
@@ -96,7 +97,7 @@ async def test_attendance_quorum_and_an_alternate_standing_in(client, demo):
 async def test_ending_the_meeting_drafts_minutes_from_notes_decisions_and_actions(client, demo):
     token = await log_in(client, CHAIR)
     meeting_id = await meeting_with_items(client, token, demo)
-    await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+    await post_form(client, f"/meetings/{meeting_id}/live/start", {"confirmed": "yes"}, token)
     await post_form(client, f"/meetings/{meeting_id}/attendance",
                     {"person_id": demo.people[CHAIR], "status": "present"}, token)
     await post_form(client, f"/meetings/{meeting_id}/live/next", {}, token)
@@ -108,13 +109,16 @@ async def test_ending_the_meeting_drafts_minutes_from_notes_decisions_and_action
                     {"text": "Ask MCAP to present at the next meeting."}, token)
     await post_form(client, f"/meetings/{meeting_id}/actions",
                     {"title": "Invite MCAP", "owner_id": demo.people[CHAIR], "item_id": item_id}, token)
-    response = await post_form(client, f"/meetings/{meeting_id}/live/end", {}, token)
+    asked = await post_form(client, f"/meetings/{meeting_id}/live/end", {}, token)
+    assert asked.status_code == 200 and "End the meeting now?" in asked.text  # asks first, ends nothing
+    assert (await Meeting.select(Meeting.live_status).where(Meeting.id == meeting_id).first())["live_status"] == "live"
+    response = await post_form(client, f"/meetings/{meeting_id}/live/end", {"confirmed": "yes"}, token)
     assert response.headers["location"] == f"/meetings/{meeting_id}/minutes"
-    minutes = await client.get(f"/meetings/{meeting_id}/minutes")
-    assert "Two families waited over 30 days for housing." in minutes.text
-    assert "Decision: Ask MCAP to present at the next meeting." in minutes.text
-    assert "Action: Invite MCAP (Marcus Reyes)" in minutes.text
-    assert "Present: Marcus Reyes" in minutes.text
+    printed = page_text((await client.get(f"/meetings/{meeting_id}/minutes/print")).text)
+    assert "Two families waited over 30 days for housing." in printed
+    assert "Decision: Ask MCAP to present at the next meeting." in printed
+    assert "Action: Invite MCAP (Marcus Reyes, Maple County Juvenile Court)" in printed
+    assert "Marcus Reyes (Chair) Present" in printed
 
 
 async def test_minutes_move_through_circulation_and_approval_and_then_cannot_be_edited(client, demo):
@@ -126,9 +130,9 @@ async def test_minutes_move_through_circulation_and_approval_and_then_cannot_be_
     page = await client.get(f"/meetings/{earlier}/minutes")
     assert page.status_code == 200
     record = await Minutes.objects().where(Minutes.meeting == earlier).first()
-    saved = await post_form(client, f"/meetings/{earlier}/minutes", {"body": "Corrected text.", "version": record.version}, token)
+    saved = await post_form(client, f"/meetings/{earlier}/minutes", {"summary": "Corrected text.", "version": record.version}, token)
     assert saved.status_code == 303
-    stale = await post_form(client, f"/meetings/{earlier}/minutes", {"body": "Lost edit", "version": record.version}, token)
+    stale = await post_form(client, f"/meetings/{earlier}/minutes", {"summary": "Lost edit", "version": record.version}, token)
     assert stale.status_code == 409
     record = await Minutes.objects().where(Minutes.meeting == earlier).first()
     for status, extra in [("circulated", {}), ("approved", {"approved_at_meeting": later}), ("locked", {})]:
@@ -137,12 +141,14 @@ async def test_minutes_move_through_circulation_and_approval_and_then_cannot_be_
                                 {"status": status, "version": record.version, **extra}, token)
         assert moved.status_code == 303, (status, moved.text[:300])
     record = await Minutes.objects().where(Minutes.meeting == earlier).first()
-    assert record.status == "locked" and record.approved_at_meeting == later and record.body == "Corrected text."
-    refused = await post_form(client, f"/meetings/{earlier}/minutes", {"body": "Rewrite", "version": record.version}, token)
+    assert record.status == "locked" and record.approved_at_meeting == later
+    assert json.loads(record.record)["summary"] == "Corrected text."
+    refused = await post_form(client, f"/meetings/{earlier}/minutes", {"summary": "Rewrite", "version": record.version}, token)
     assert refused.status_code == 409
-    revisions = await MinutesRevision.select(MinutesRevision.status, MinutesRevision.body).where(
+    revisions = await MinutesRevision.select(MinutesRevision.status, MinutesRevision.version).where(
         MinutesRevision.minutes == record.id).order_by(MinutesRevision.id)
     assert [r["status"] for r in revisions] == ["draft", "draft", "circulated", "approved", "locked"]
+    assert [r["version"] for r in revisions] == [1, 2, 3, 4, 5]
     printed = await client.get(f"/meetings/{earlier}/minutes/print")
     assert printed.status_code == 200 and "Corrected text." in printed.text
 
@@ -186,7 +192,7 @@ async def test_opening_the_minutes_never_writes_a_row_the_chair_starts_them(clie
     assert again.status_code == 303
     assert (await Minutes.count(), await MinutesRevision.count()) == (rows[0] + 1, rows[1] + 1)
     page = await client.get(f"/meetings/{held}/minutes")
-    assert "Save minutes" in page.text and "Start the minutes" not in page.text
+    assert "Save corrections" in page.text and "Start the minutes" not in page.text
 
 
 async def test_moving_another_meetings_item_is_a_404_and_moves_nothing(client, demo):
@@ -228,7 +234,7 @@ async def test_running_the_meeting_leaves_its_calendar_identity_alone(client, de
     meeting_id = await meeting_with_items(client, token, demo)
     calendar = (Meeting.updated_at, Meeting.sequence, Meeting.uid, Meeting.starts_at, Meeting.version)
     before = await Meeting.select(*calendar).where(Meeting.id == meeting_id).first()
-    await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+    await post_form(client, f"/meetings/{meeting_id}/live/start", {"confirmed": "yes"}, token)
     await post_form(client, f"/meetings/{meeting_id}/live/next", {}, token)
     current = (await Meeting.select(Meeting.current_item_id).where(Meeting.id == meeting_id).first())["current_item_id"]
     await post_form(client, f"/meetings/{meeting_id}/items/{current}/notes", {"notes": "Noted."}, token)

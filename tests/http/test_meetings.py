@@ -219,8 +219,8 @@ async def test_a_pattern_with_no_meeting_before_its_end_is_refused(client, demo)
 async def test_an_ended_meetings_agenda_is_closed(client, demo):
     token = await log_in(client, CHAIR)
     meeting_id = await schedule(client, token, demo.team(COLLABORATIVE))
-    await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
-    await post_form(client, f"/meetings/{meeting_id}/live/end", {}, token)
+    await post_form(client, f"/meetings/{meeting_id}/live/start", {"confirmed": "yes"}, token)
+    await post_form(client, f"/meetings/{meeting_id}/live/end", {"confirmed": "yes"}, token)
     before = await AgendaItem.count().where(AgendaItem.meeting == meeting_id)
     response = await post_form(client, f"/meetings/{meeting_id}/items",
                                {"title": "Late addition", "kind": "discussion", "planned_minutes": "5"}, token)

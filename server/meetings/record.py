@@ -1,0 +1,165 @@
+"""The minutes record: taken once from what the meeting recorded, kept as language-neutral JSON
+(codes, names, ISO instants: never a translated word), and shown in each reader's language and
+zone. Corrections edit the parts people write (the summary, each item's minutes, decisions'
+wording, outcomes, attendance); every saved state is kept whole, so any two can be compared.
+Pure: no framework, no database.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from server.forms import whole_number
+from server.i18n import N_, Formatted
+from server.meetings import policy
+
+SCHEMA = 1
+MAX_SUMMARY = 20_000
+MAX_RECORD = 1_000_000  # characters of JSON: far beyond any meeting's minutes
+TOO_LARGE = N_("These minutes are too long to save. Shorten the longest notes and try again.")
+
+
+def dumps(record: dict) -> str:
+    """Deterministic text: the same record is always the same bytes."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def loads(text: str) -> dict:
+    record = json.loads(text or "{}")
+    return record if isinstance(record, dict) else {}
+
+
+def instant(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# What readers see: the record with its instants parsed and its attendance grouped by agency.
+
+
+@dataclass(frozen=True)
+class Shown:
+    record: dict
+    members: list[dict]  # agencies in name order, each {"name", "sector", "people": [...]}
+    guests: list[dict]
+    counts: dict[str, int]  # present, remote, absent, excused
+    unlinked_actions: list[dict]
+
+
+def _parsed(value):
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def shown(record: dict) -> Shown:
+    """The record as templates show it: instants as datetimes (formatted in the reader's
+    language and the team's zone), members grouped by the agency they sat for."""
+    record = {**record}
+    for key in ("starts_at", "ends_at", "started_at", "ended_at"):
+        record[key] = _parsed(record.get(key))
+    quorum = dict(record.get("quorum") or {})
+    quorum["first_met_at"] = _parsed(quorum.get("first_met_at"))
+    record["quorum"] = quorum
+    people = [{**person, "arrived_at": _parsed(person.get("arrived_at")),
+               "departed_at": _parsed(person.get("departed_at"))} for person in record.get("attendance", [])]
+    agencies: dict[str, dict] = {}
+    for person in people:
+        group = agencies.setdefault(person.get("agency_name") or "", {
+            "name": person.get("agency_name") or "", "sector": person.get("sector") or "", "people": []})
+        group["people"].append(person)
+    counts = {status: sum(1 for p in people if p.get("status") == status) for status in policy.ATTENDANCE}
+    items = []
+    for item in record.get("items", []):
+        items.append({**item, "started_at": _parsed(item.get("started_at")),
+                      "display_title": policy.item_title(item["kind"], item.get("title", ""), item["number"])})
+    record["items"] = items
+    return Shown(
+        record=record,
+        members=sorted(agencies.values(), key=lambda group: group["name"].casefold()),
+        guests=record.get("guests", []),
+        counts=counts,
+        unlinked_actions=record.get("actions", []),
+    )
+
+
+# Corrections.
+
+
+def edited(record: dict, form: dict[str, str]) -> tuple[dict | None, dict[str, str]]:
+    """The record with the corrections a form makes to what people write: the summary, each
+    item's minutes and outcome, the wording of decisions, attendance. Field messages, or {}.
+    Case-review items never take text (CONSENT.md)."""
+    errors: dict[str, str] = {}
+    new = json.loads(dumps(record))
+    summary = str(form.get("summary", new.get("summary", ""))).replace("\r\n", "\n")
+    if len(summary) > MAX_SUMMARY:
+        errors["summary"] = _too_long(MAX_SUMMARY)
+    new["summary"] = summary
+    for item in new.get("items", []):
+        key = f"item-{item['id']}"
+        if item["kind"] != "case_review" and f"{key}-text" in form:
+            text = str(form[f"{key}-text"]).replace("\r\n", "\n")
+            if len(text) > policy.MAX_NOTES:
+                errors[f"{key}-text"] = _too_long(policy.MAX_NOTES)
+            item["text"] = text
+        if f"{key}-outcome" in form:
+            outcome = form[f"{key}-outcome"]
+            if outcome not in policy.OUTCOMES and outcome != "":
+                errors[f"{key}-outcome"] = N_("Choose what became of the item.")
+            item["outcome"] = outcome
+        for decision in item.get("decisions", []):
+            field = f"decision-{decision['id']}-text"
+            if field in form:
+                text = " ".join(str(form[field]).split())
+                if not text or len(text) > policy.MAX_DECISION:
+                    errors[field] = N_("Write the decision (at most 2000 characters).")
+                decision["text"] = text
+    for person in new.get("attendance", []):
+        field = f"attendance-{person['person']}"
+        if field in form:
+            status = form[field]
+            if status not in policy.ATTENDANCE and status != "":
+                errors[field] = N_("Choose an attendance status.")
+            person["status"] = status
+    if not errors and len(dumps(new)) > MAX_RECORD:
+        errors["form"] = TOO_LARGE
+    return (None, errors) if errors else (new, {})
+
+
+def _too_long(limit: int) -> str:
+    return Formatted(N_("This is too long: at most %(limit)s characters."), limit=limit)
+
+
+def outcomes(record: dict) -> dict[int, str]:
+    """Agenda item → outcome as the record has it (corrections carry over to the agenda)."""
+    return {item["id"]: item.get("outcome", "") for item in record.get("items", [])}
+
+
+# Comparing two states.
+
+
+def parse_version(value: object) -> int | None:
+    return whole_number(value, 6)
+
+
+@dataclass(frozen=True)
+class Line:
+    change: str  # same | removed | added | gap (unchanged lines left out)
+    text: str
+
+
+def compared(before: list[str], after: list[str], context: int = 2) -> list[Line]:
+    """A line-by-line comparison, unchanged runs longer than the context left out."""
+    lines: list[Line] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        if lines:
+            lines.append(Line("gap", ""))
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                lines += [Line("same", text) for text in before[a1:a2]]
+                continue
+            lines += [Line("removed", text) for text in before[a1:a2]]
+            lines += [Line("added", text) for text in after[b1:b2]]
+    return lines
