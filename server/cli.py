@@ -1,4 +1,4 @@
-"""The `convene` command: serve, migrate, demo, user."""
+"""The `convene` command: serve, migrate, demo, series, user."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="load the demo county into an empty database")
     demo.add_argument("--if-empty", action="store_true", help="do nothing (quietly) if there is data")
 
+    series = commands.add_parser("series", help="recurring meetings").add_subparsers(dest="action", required=True)
+    series.add_parser("extend", help="add the meetings that series with no end date need, two years ahead "
+                                     "(run daily, e.g. from cron; `serve` also runs it as it starts)")
+
     user = commands.add_parser("user", help="manage people's accounts").add_subparsers(dest="action", required=True)
     create = user.add_parser("create", help="create a person and print a set-password link")
     create.add_argument("email")
@@ -42,8 +46,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"convene: {problem}", file=sys.stderr)
         return 2
     if args.command == "serve":
+        asyncio.run(extend_series())
         return serve_app(args)
     return asyncio.run(run(args))
+
+
+async def extend_series() -> int:
+    """Series with no end date get the meetings they need, up to two years ahead."""
+    from server import db
+    from server.meetings.scheduling import extend_open_series
+
+    await db.prepare()
+    try:
+        added = await extend_open_series()
+    finally:
+        await db.close()
+    if added:
+        print(f"convene: {added} meetings added to series with no end date", flush=True)
+    return 0
 
 
 def follow_the_port(args: argparse.Namespace) -> None:
@@ -95,6 +115,11 @@ async def run(args: argparse.Namespace) -> int:
                 print("convene: demo data loaded; see README.md for the demo accounts")
             elif not args.if_empty:
                 print("convene: the database already has people in it; demo data not loaded")
+            return 0
+        if args.command == "series":
+            from server.meetings.scheduling import extend_open_series
+
+            print(f"convene: {await extend_open_series()} meetings added to series with no end date")
             return 0
         return await user_command(args)
     finally:

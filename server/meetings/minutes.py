@@ -94,7 +94,7 @@ async def build_record(access: MeetingAccess) -> dict:
     started = meeting["live_started_at"]
     rule = (team["quorum_kind"], team["quorum_value"])
     at_start = policy.quorum(*rule, voting, policy.attending_at(records, started)) if started and taken else None
-    first_met = policy.quorum_first_met(*rule, voting, records, started) \
+    reached = policy.quorum_reached(*rule, voting, records, started) \
         if at_start is not None and not at_start.met else None
     by_item: dict[int | None, list[dict]] = {}
     for action in created:
@@ -111,13 +111,16 @@ async def build_record(access: MeetingAccess) -> dict:
         "attendance": attendance, "guests": guests,
         "quorum": {
             "kind": rule[0], "value": rule[1],
-            "at_start": None if at_start is None else {
-                "needed": at_start.needed, "present": at_start.present, "voting": at_start.voting},
-            "first_met_at": record.instant(first_met),
+            "at_start": _counted(at_start),
+            "reached": None if reached is None else {"at": record.instant(reached[0]), **_counted(reached[1])},
         },
         "items": [_item(item, by_item.get(item["id"], [])) for item in items],
         "actions": [a for source, actions in by_item.items() if source not in item_ids for a in actions],
     }
+
+
+def _counted(quorum: policy.Quorum | None) -> dict | None:
+    return None if quorum is None else {"needed": quorum.needed, "present": quorum.present, "voting": quorum.voting}
 
 
 def _item(item: dict, actions: list[dict]) -> dict:

@@ -176,14 +176,19 @@ def attending_at(records: list[dict], at: datetime) -> dict[int, int | None]:
     }
 
 
-def quorum_first_met(kind: str, value: int, voting_ids: set[int], records: list[dict],
-                     after: datetime) -> datetime | None:
-    """The first moment after `after` at which the quorum was met, from arrival times; None if never."""
+def quorum_reached(kind: str, value: int, voting_ids: set[int], records: list[dict],
+                   after: datetime) -> tuple[datetime, Quorum] | None:
+    """When, after `after`, the quorum was first met (from arrival times) and how it stood
+    then; None if it never was (as the attendance now records it)."""
     moments = sorted({row["arrived_at"] for row in records if row["arrived_at"] and row["arrived_at"] > after})
     for moment in moments:
-        if quorum(kind, value, voting_ids, attending_at(records, moment)).met:
-            return moment
+        counted = quorum(kind, value, voting_ids, attending_at(records, moment))
+        if counted.met:
+            return moment, counted
     return None
+
+
+LATE_ARRIVAL = timedelta(minutes=10)  # the minutes note an arrival this long after the start
 
 
 # The items' outcomes.

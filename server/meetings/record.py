@@ -59,10 +59,15 @@ def shown(record: dict) -> Shown:
     for key in ("starts_at", "ends_at", "started_at", "ended_at"):
         record[key] = _parsed(record.get(key))
     quorum = dict(record.get("quorum") or {})
-    quorum["first_met_at"] = _parsed(quorum.get("first_met_at"))
+    if quorum.get("reached"):
+        quorum["reached"] = {**quorum["reached"], "at": _parsed(quorum["reached"]["at"])}
     record["quorum"] = quorum
-    people = [{**person, "arrived_at": _parsed(person.get("arrived_at")),
-               "departed_at": _parsed(person.get("departed_at"))} for person in record.get("attendance", [])]
+    started = record["started_at"]
+    people = []
+    for person in record.get("attendance", []):
+        arrived = _parsed(person.get("arrived_at"))
+        people.append({**person, "arrived_at": arrived, "departed_at": _parsed(person.get("departed_at")),
+                       "late": bool(arrived and started and arrived - started >= policy.LATE_ARRIVAL)})
     agencies: dict[str, dict] = {}
     for person in people:
         group = agencies.setdefault(person.get("agency_name") or "", {
@@ -137,6 +142,48 @@ def outcomes(record: dict) -> dict[int, str]:
 
 
 # Comparing two states.
+
+
+class Say:
+    """How lines are worded for a reader: their language's `gettext` and date formats
+    (`when`, `clock`) in the record's zone. Handed in by the web layer."""
+
+    def __init__(self, gettext, when, clock, zone: str) -> None:
+        self.gettext, self._when, self._clock, self.zone = gettext, when, clock, zone
+
+    def when(self, moment) -> str:
+        return self._when(moment, self.zone) if moment else "—"
+
+    def clock(self, moment) -> str:
+        return self._clock(moment, self.zone) if moment else "—"
+
+
+def lines(state: dict, status: str, say: Say) -> list[str]:
+    """A state of the minutes written out line by line, in the reader's words: what two
+    revisions are compared on (every correction shows as a changed line)."""
+    _ = say.gettext
+    view = shown(state)
+    r = view.record
+    out = [f"{r.get('title', '')} · {say.when(r.get('starts_at'))}",
+           f"{_('Status')}: {_(policy.MINUTES_STATES.get(status, status))}"]
+    if r.get("started_at"):
+        out.append(f"{_('Held')}: {say.clock(r['started_at'])} – {say.clock(r.get('ended_at'))}")
+    out += (r.get("summary") or "").splitlines()
+    for group in view.members:
+        for person in group["people"]:
+            status_label = _(policy.ATTENDANCE[person["status"]]) if person.get("status") else "—"
+            out.append(f"{_('Attendance')}: {person['name']} ({group['name']}): {status_label}")
+    for item in r.get("items", []):
+        outcome = f" [{_(policy.OUTCOMES[item['outcome']])}]" if item.get("outcome") in policy.OUTCOMES else ""
+        out.append(f"{item['number']}. {item['display_title']}{outcome}")
+        out += ["    " + line for line in (item.get("text") or "").splitlines()]
+        for decision in item.get("decisions", []):
+            motion = decision.get("motion")
+            vote = (f" ({_(policy.MOTION_RESULTS[motion['result']])}, {motion['votes_for']}–"
+                    f"{motion['votes_against']}–{motion['abstentions']})") if motion else ""
+            out.append(f"    {_('Decision:')} {decision['text']}{vote}")
+        out += [f"    {_('Action:')} {action['title']}" for action in item.get("actions", [])]
+    return [line.rstrip() for line in out if line.strip()]
 
 
 def parse_version(value: object) -> int | None:

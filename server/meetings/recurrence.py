@@ -24,8 +24,10 @@ FREQUENCIES = {
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 WEEKDAYS = [N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
             N_("Saturday"), N_("Sunday")]
+ENDS = {"until": N_("On a date"), "count": N_("After a number of meetings"), "never": N_("No end date")}
 ORDINALS = {1: N_("first"), 2: N_("second"), 3: N_("third"), 4: N_("fourth"), -1: N_("last")}
 MAX_OCCURRENCES = 260  # five years of weekly meetings
+OPEN_AHEAD = timedelta(days=2 * 366)  # a series with no end has its meetings this far ahead, topped up as time goes on
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,11 @@ class Recurrence:
     weekday: int | None = None  # monthly_weekday: 0 = Monday
     until: date | None = None
     count: int | None = None
+
+    @property
+    def open_ended(self) -> bool:
+        """No last date and no number of meetings: it goes on until someone ends it."""
+        return self.until is None and not self.count
 
     def rule(self, until_utc: datetime | None = None) -> str:
         """The RFC 5545 RRULE value. UNTIL, when given, must already be in UTC (RFC 5545 3.3.10)."""
@@ -69,13 +76,19 @@ def from_row(series: dict) -> Recurrence:
     )
 
 
-def occurrences(start_local: datetime, recurrence: Recurrence, time_zone: str) -> list[datetime]:
-    """Every occurrence as an aware UTC datetime, first one included."""
+def occurrences(start_local: datetime, recurrence: Recurrence, time_zone: str,
+                horizon: date | None = None) -> list[datetime]:
+    """Every occurrence as an aware UTC datetime, first one included; for a series with no end,
+    those up to `horizon` (a local day, included)."""
     zone = ZoneInfo(time_zone)
     rule = recurrence.rule()
-    if recurrence.until is not None and not recurrence.count:
-        # dateutil compares UNTIL with the naive local starts: the end of the until-day, local.
-        rule += ";UNTIL=" + datetime.combine(recurrence.until, time(23, 59, 59)).strftime("%Y%m%dT%H%M%S")
+    last_day = recurrence.until if recurrence.until is not None and not recurrence.count else (
+        horizon if recurrence.open_ended else None)
+    if last_day is not None:
+        # dateutil compares UNTIL with the naive local starts: the end of the last day, local.
+        rule += ";UNTIL=" + datetime.combine(last_day, time(23, 59, 59)).strftime("%Y%m%dT%H%M%S")
+    elif recurrence.open_ended:
+        raise ValueError("a series with no end needs a horizon")
     expanded = rrulestr(rule, dtstart=start_local.replace(tzinfo=None), cache=False)
     result = []
     for local in expanded:
@@ -83,6 +96,11 @@ def occurrences(start_local: datetime, recurrence: Recurrence, time_zone: str) -
             break
         result.append(local.replace(tzinfo=zone).astimezone(UTC))
     return result
+
+
+def horizon(today: date) -> date:
+    """How far ahead a series with no end has its meetings."""
+    return today + OPEN_AHEAD
 
 
 def until_in_utc(until: date, time_zone: str) -> datetime:
@@ -112,6 +130,8 @@ def describe(recurrence: Recurrence | None, translate=lambda s: s) -> str:
         text += ", " + translate(N_("%(count)s times")) % {"count": recurrence.count}
     elif recurrence.until:
         text += ", " + translate(N_("until %(date)s")) % {"date": recurrence.until.isoformat()}
+    else:
+        text += ", " + translate(N_("with no end date"))
     return text
 
 
@@ -148,7 +168,11 @@ def parse(form: dict[str, str], start: date | None) -> tuple[Recurrence | None, 
             errors["weekday"] = N_("Choose the day of the week.")
     ends = form.get("ends", "until")
     until = count = None
-    if ends == "count":
+    if ends not in ENDS:
+        errors["ends"] = N_("Choose how the series ends.")
+    elif ends == "never":
+        pass
+    elif ends == "count":
         count = _small_int(form.get("count", ""), 1, MAX_OCCURRENCES)
         if count is None:
             errors["count"] = N_("Enter how many meetings, from 1 to 260.")

@@ -11,12 +11,13 @@ from litestar.params import FromQuery
 
 from server import clock, i18n, urls
 from server.errors import NotFound
-from server.forms import parse_id
+from server.forms import parse_id, whole_number
 from server.i18n import N_, gettext
 from server.meetings import agenda, live, minutes, policy, record, recurrence, scheduling, view
 from server.meetings.access import MeetingAccess, meeting_access, refreshed
 from server.teams import membership
 from server.teams.access import team_access
+from server.web import templating
 from server.web.downloads import download, filename_part
 from server.web.forms import RowId, form_data
 from server.web.pdf import pdf_from_html
@@ -26,7 +27,7 @@ from server.web.templating import render, render_text
 TEMPLATE_GLOBALS = {
     "AGENDA_KINDS": policy.AGENDA_KINDS, "ATTENDANCE": policy.ATTENDANCE, "MINUTES_STATES": policy.MINUTES_STATES,
     "OUTCOMES": policy.OUTCOMES, "MAJORITIES": policy.MAJORITIES, "MOTION_RESULTS": policy.MOTION_RESULTS,
-    "START_QUESTIONS": policy.START_QUESTIONS, "MAX_RECUSALS": policy.MAX_RECUSALS,
+    "START_QUESTIONS": policy.START_QUESTIONS, "ENDS": recurrence.ENDS, "MAX_RECUSALS": policy.MAX_RECUSALS,
     "recusal_rows": policy.recusal_rows, "notes_hash": policy.notes_hash,
     "describe_series": lambda row: recurrence.describe(recurrence.from_row(row), gettext),
 }
@@ -35,6 +36,12 @@ SCOPES = {"this": N_("Only this meeting"), "following": N_("This and following m
 MEETING_FIELDS = {"title", "day", "start", "duration_minutes", "location", "join_link", "description"}
 NO_STORE = {"Cache-Control": "no-store"}
 STALE_MINUTES = N_("Someone else saved these minutes after you opened them. Your corrections are below, not yet saved; what they changed is shown first. Save again to replace their version with yours.")
+
+
+def page_number(value: str) -> int:
+    """A page asked for in the address: a whole number from 1, else the first page."""
+    number = whole_number(value, 5)
+    return number if number else 1
 
 
 def meeting_values(meeting: dict | None, series: dict | None, zone: str) -> dict:
@@ -52,7 +59,8 @@ def meeting_values(meeting: dict | None, series: dict | None, zone: str) -> dict
             "frequency": series["frequency"], "interval": str(series["interval"]), "weekdays": series["weekdays"],
             "month_day": str(series["month_day"] or ""), "week_of_month": str(series["week_of_month"] or ""),
             "weekday": str(series["weekday"] if series["weekday"] is not None else ""),
-            "ends": "count" if series["occurrences"] else "until", "count": str(series["occurrences"] or ""),
+            "ends": "count" if series["occurrences"] else ("until" if series["until"] else "never"),
+            "count": str(series["occurrences"] or ""),
             "until": series["until"].isoformat() if series["until"] else "",
         })
     return values
@@ -81,9 +89,11 @@ class TeamMeetingsController(Controller):
     path = "/teams/{team_id:int}/meetings"
 
     @get("/", name="meetings")
-    async def list_meetings(self, request: Request, team_id: RowId) -> Response:
+    async def list_meetings(self, request: Request, team_id: RowId, past: FromQuery[str] = "1",
+                            upcoming: FromQuery[str] = "1") -> Response:
+        """Upcoming meetings and the team's history, a page of each (`?past=2`: older ones)."""
         found = await team_access(request.user, team_id)
-        meetings = await scheduling.team_meetings(found)
+        meetings = await scheduling.team_meetings(found, page_number(past), page_number(upcoming))
         if not policy.can_list_meetings(found.viewer, found.standing, meetings["invited_to_some"]):
             raise found.refusal()
         return render(request, "meetings/list.html", {
@@ -219,7 +229,11 @@ class MeetingController(Controller):
         form = await form_data(request)
         errors = await agenda.add_item(found, form)
         if errors:
-            return await self._page(request, found, errors=errors, values=form, status_code=422, block="add_item")
+            response = await self._page(request, found, errors=errors, values=form, status_code=422, block="add_item")
+            # The form asked for the whole agenda; a refusal replaces only the form (the agenda
+            # stays on the page, and the corrected form can be sent again).
+            response.headers.update({"HX-Retarget": "#add-item-form", "HX-Reswap": "outerHTML"})
+            return response
         return await self._agenda_changed(request, found)
 
     async def _agenda_changed(self, request: Request, found: MeetingAccess) -> Response:
@@ -496,7 +510,9 @@ class MeetingController(Controller):
             "revisions": await minutes.revisions(minutes_row["id"]) if lead else [],
             "approvals": await minutes.approval_meetings(found) if lead else [],
             "comments": await minutes.comments(minutes_row["id"]),
-            "may_comment": policy.can_comment_on_minutes(found.viewer, found.standing, minutes_row["status"]),
+            # The people who run the meeting correct the minutes themselves; members comment.
+            "may_comment": not lead and policy.can_comment_on_minutes(found.viewer, found.standing,
+                                                                      minutes_row["status"]),
             "errors": errors or {}, "values": values, "theirs": theirs, "comment_values": comment_values or {},
             "zone": found.team["time_zone"], "states": policy.MINUTES_STATES, "editable": editable,
         }, status_code=status_code)
@@ -531,12 +547,9 @@ class MeetingController(Controller):
 
     def _compared(self, request, older: dict, newer: dict) -> list:
         """Two states of the minutes, each written out in the reader's language, line by line."""
-        def lines(state: dict) -> list[str]:
-            text = render_text("meetings/_minutes_lines.txt", {
-                "shown": record.shown(state["record"]), "status": state["status"], "states": policy.MINUTES_STATES,
-                "zone": state["record"].get("time_zone") or "UTC"})
-            return [line.rstrip() for line in text.splitlines() if line.strip()]
-        return record.compared(lines(older), lines(newer))
+        say = record.Say(gettext, templating.when, templating.clock_time, newer["record"].get("time_zone") or "UTC")
+        return record.compared(record.lines(older["record"], older["status"], say),
+                               record.lines(newer["record"], newer["status"], say))
 
     @post("/minutes/status", status_code=200, name="minutes.status")
     async def move_minutes(self, request: Request, meeting_id: RowId) -> Response:

@@ -12,6 +12,8 @@ import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from piccolo.query.functions.aggregate import Count
+
 from server import clock
 from server.actions.tables import ActionItem
 from server.db import Prepared, lock_row, reading, writing
@@ -60,29 +62,41 @@ def to_utc(local_naive: datetime, time_zone: str) -> datetime:
 # Listing.
 
 
-async def team_meetings(access: TeamAccess, limit: int = 12) -> dict:
-    """Upcoming and recent meetings of a team; guests see only those they are invited to.
-    `invited_to_some` says whether a guest has any."""
+PAGE = 12  # meetings a page lists
+
+
+async def team_meetings(access: TeamAccess, past_page: int = 1, upcoming_page: int = 1) -> dict:
+    """A team's upcoming meetings and its history back to its first meeting, a page of each at
+    a time (a meeting that has ended is history at once, whatever its scheduled end); guests
+    see only those they are invited to. `invited_to_some` says whether a guest has any."""
     viewer, now = access.viewer, access.viewer.at
     visible = Meeting.team == access.team["id"]
     if not policy.can_see_meetings(viewer, access.standing):
         invited_to = Invitation.select(Invitation.meeting).where(
             (Invitation.person == viewer.id) & (Invitation.seat == (access.standing.guest_seat or 0)))
         visible &= Meeting.id.is_in(invited_to) if access.standing.is_guest else (Meeting.id == -1)
+    ahead = visible & (Meeting.ends_at >= now) & (Meeting.live_status != "ended")
+    held = visible & ((Meeting.ends_at < now) | (Meeting.live_status == "ended"))
     async with reading():
-        upcoming = await Meeting.select(*LIST_COLUMNS).where(visible & (Meeting.ends_at >= now)).order_by(
-            Meeting.starts_at
-        ).limit(limit)
-        recent = await Meeting.select(*LIST_COLUMNS).where(visible & (Meeting.ends_at < now)).order_by(
-            Meeting.starts_at, ascending=False
-        ).limit(limit)
+        upcoming = await Meeting.select(*LIST_COLUMNS).where(ahead).order_by(Meeting.starts_at).offset(
+            (upcoming_page - 1) * PAGE).limit(PAGE + 1)
+        recent = await Meeting.select(*LIST_COLUMNS).where(held).order_by(
+            Meeting.starts_at, ascending=False).offset((past_page - 1) * PAGE).limit(PAGE + 1)
+        counts = await Meeting.select(
+            Count(Meeting.id, alias="meetings"),
+        ).where(held).first()
         minutes = await Minutes.select(Minutes.meeting, Minutes.status).where(
             Minutes.meeting.is_in([m["id"] for m in recent] or [0])
         )
     by_meeting = {row["meeting"]: row["status"] for row in minutes}
     for meeting in recent:
         meeting["minutes_status"] = by_meeting.get(meeting["id"])
-    return {"upcoming": upcoming, "recent": recent, "invited_to_some": bool(upcoming or recent)}
+    past_pages = max(1, -(-counts["meetings"] // PAGE))
+    return {
+        "upcoming": upcoming[:PAGE], "more_upcoming": len(upcoming) > PAGE, "upcoming_page": upcoming_page,
+        "recent": recent[:PAGE], "past_page": past_page, "past_pages": past_pages, "held": counts["meetings"],
+        "invited_to_some": bool(upcoming) or counts["meetings"] > 0 or upcoming_page > 1,
+    }
 
 
 _SERIES = Prepared(lambda p: Series.select().where(Series.id == p.id))
@@ -123,6 +137,11 @@ def _series_values(data: MeetingInput, rule: Recurrence, start_local: datetime) 
     }
 
 
+def _horizon(team: dict):
+    """The last day a series with no end has meetings on, today (on the team's calendar)."""
+    return recurrence.horizon(clock.today_in(team["time_zone"]))
+
+
 async def _insert_series(team: dict, data: MeetingInput, rule: Recurrence) -> dict:
     values = {column._meta.name: value for column, value in _series_values(data, rule, data.start_local()).items()}
     rows = await Series.insert(Series(
@@ -142,14 +161,15 @@ async def _add_meetings(team: dict, rows: list[Meeting]) -> list[int]:
 
 async def create_meeting(access: TeamAccess, data: MeetingInput, rule: Recurrence | None) -> int:
     """A one-off meeting, or a series and all its occurrences; each gets the team's standing items.
-    Returns the id of the first meeting. Invalid when the rule produces no meeting."""
+    Returns the id of the first meeting. Invalid when the rule produces no meeting. A series
+    with no end date gets its meetings up to the horizon (see extend_open_series)."""
     async with writing():
         await lock_row(Team, access.team["id"])
         team = (await access.confirm(policy.can_run)).team
         if rule is None:
             starts_at = to_utc(data.start_local(), team["time_zone"])
             return (await _add_meetings(team, [_meeting_row(team, data, starts_at, uid=new_uid())]))[0]
-        starts = recurrence.occurrences(data.start_local(), rule, team["time_zone"])
+        starts = recurrence.occurrences(data.start_local(), rule, team["time_zone"], _horizon(team))
         if not starts:
             raise NoOccurrences()
         # Calendars count DTSTART as the first meeting: start the series on its first real one.
@@ -159,6 +179,7 @@ async def create_meeting(access: TeamAccess, data: MeetingInput, rule: Recurrenc
             _meeting_row(team, data, start, uid=series["uid"], series_id=series["id"], original_start=start)
             for start in starts
         ])
+    await extend_open_series(team["id"])  # the team's other open series, topped up while here
     return min(ids)
 
 
@@ -249,7 +270,7 @@ async def _rebuild_series(series: dict, team: dict, data: MeetingInput, rule: Re
     )
     if not first and existing and data.day != local(existing[0]["original_start"], zone).date():
         start_local = data.start_local()
-    starts = recurrence.occurrences(start_local, rule, zone)
+    starts = recurrence.occurrences(start_local, rule, zone, _horizon(team))
     if not starts:
         raise NoOccurrences()
     start_local = local(starts[0], zone).replace(tzinfo=None)  # DTSTART is the first real meeting
@@ -314,6 +335,47 @@ async def set_cancelled(access: MeetingAccess, cancelled: bool, version: str) ->
         }).where((Meeting.id == access.meeting["id"]) & (Meeting.version == parse_version(version))).returning(Meeting.id)
         if not updated:
             raise Stale()
+
+
+# Series with no end date: their meetings are kept two years ahead.
+
+
+def _series_input(series: dict) -> MeetingInput:
+    """A series' details as the meeting form gives them (for its new occurrences)."""
+    start = series["start_local"]
+    return MeetingInput(series["title"], start.date(), start.time(), series["duration_minutes"],
+                        series["location"], series["join_link"], series["description"])
+
+
+async def extend_open_series(team_id: int | None = None) -> int:
+    """Adds the meetings that series with no end date should have by now, up to the horizon
+    (recurrence.horizon), each with its team's standing items; returns how many. Dates before
+    a series' last meeting are never filled in again (a meeting deleted there stays deleted).
+    Safe to run at any time, from any number of processes: each series is locked while topped up."""
+    open_series = Series.occurrences.is_null() & Series.until.is_null()
+    if team_id is not None:
+        open_series &= Series.team == team_id
+    added = 0
+    for series_id in [row["id"] for row in await Series.select(Series.id).where(open_series)]:
+        async with writing():
+            await lock_row(Series, series_id)
+            series = await get_series(series_id)
+            if series is None or series["until"] is not None or series["occurrences"]:
+                continue
+            team = await Team.select(Team.id, Team.time_zone).where(Team.id == series["team"]).first()
+            last = await Meeting.select(Meeting.original_start).where(Meeting.series == series_id).order_by(
+                Meeting.original_start, ascending=False).first()
+            starts = [start for start in recurrence.occurrences(
+                series["start_local"], recurrence.from_row(series), team["time_zone"], _horizon(team))
+                if last is None or start > last["original_start"]]
+            if starts:
+                data = _series_input(series)
+                await _add_meetings(team, [
+                    _meeting_row(team, data, start, uid=series["uid"], series_id=series_id, original_start=start)
+                    for start in starts
+                ])
+                added += len(starts)
+    return added
 
 
 # Guests.

@@ -192,6 +192,6 @@ def render(
 
 
 def render_text(template_name: str, context: dict[str, Any]) -> str:
-    """A whole template as text, outside any request (a printable page for a PDF, the lines of
-    a comparison): in the current language, with no form in it."""
+    """A whole template as text, without a request's context (a printable page that also
+    becomes a PDF): in the current language, with no form in it."""
     return environment.get_template(template_name).render({"lang": i18n.current_language.get(), **context})

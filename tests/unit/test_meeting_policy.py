@@ -1,6 +1,6 @@
 """Meeting rules without a server: timing, quorum, ordering, permissions, minutes states."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -69,3 +69,126 @@ def test_minutes_move_forward_and_lock_for_good():
 def test_meeting_form_problems_are_named(form, field):
     data, errors = policy.validate_meeting(form)
     assert data is None and field in errors
+
+
+# The live meeting: outcomes, pace, starting, motions.
+
+
+def test_an_item_is_done_only_once_taken_up_and_one_never_opened_was_not_reached():
+    assert policy.outcome_allowed("deferred", opened=False) and policy.outcome_allowed("", opened=False)
+    assert not policy.outcome_allowed("done", opened=False) and policy.outcome_allowed("done", opened=True)
+    assert not policy.outcome_allowed("not_reached", opened=False)  # what an item is, never chosen
+    assert policy.final_outcome("", opened=True) == "done"
+    assert policy.final_outcome("", opened=False) == "not_reached"
+    assert policy.final_outcome("deferred", opened=True) == "deferred"
+    assert policy.final_outcome("done", opened=False) == "not_reached"
+
+
+def items(*planned: int, started: dict[int, datetime] | None = None, deferred: tuple[int, ...] = ()) -> list[dict]:
+    started = started or {}
+    return [{"id": n, "planned_minutes": minutes, "started_at": started.get(n),
+             "outcome": "deferred" if n in deferred else ""} for n, minutes in enumerate(planned, start=1)]
+
+
+def at(minute: int) -> datetime:
+    return datetime(2026, 5, 20, 10, 0, tzinfo=UTC) + timedelta(minutes=minute)
+
+
+def test_the_pace_counts_how_late_the_open_item_began_and_how_long_it_has_run_over():
+    agenda = items(10, 20, 15, 15, started={1: at(0), 2: at(14)})
+    # Item 2 was planned from 10:10; it began at 10:14 and has run 5 of its 20 minutes.
+    pace = policy.pace(at(0), at(90), agenda, 2, at(19))
+    assert (pace.behind_seconds, pace.left_seconds, pace.remaining_seconds) == (240, 71 * 60, (15 + 15 + 15) * 60)
+    assert not pace.squeezed
+    # At 10:40 it has run 26 minutes: 6 over, so the meeting is 10 minutes behind.
+    pace = policy.pace(at(0), at(60), agenda, 2, at(40))
+    assert pace.behind_seconds == 600 and pace.remaining_seconds == 30 * 60 and pace.squeezed is True
+
+
+def test_a_meeting_that_moves_faster_than_planned_is_ahead_and_a_deferred_item_needs_no_time():
+    agenda = items(30, 20, 10, started={1: at(0), 2: at(12)}, deferred=(3,))
+    pace = policy.pace(at(0), at(60), agenda, 2, at(15))
+    assert pace.behind_seconds == -18 * 60 and pace.remaining_seconds == 17 * 60
+    assert policy.pace(at(0), at(60), agenda, None, at(15)).behind_seconds is None
+
+
+def test_a_start_on_another_day_or_with_a_draft_agenda_is_asked_about_first():
+    day = AT.date()
+    assert policy.start_questions(day, day, published=True) == []
+    assert policy.start_questions(day, day + timedelta(days=1), published=True) == ["other_day"]
+    assert policy.start_questions(day, day, published=False) == ["draft_agenda"]
+    assert policy.start_undoable(recorded=False) and not policy.start_undoable(recorded=True)
+
+
+def test_quorum_at_a_past_moment_follows_arrivals_and_departures():
+    records = [
+        {"person": 1, "status": "present", "standing_in_for": None, "arrived_at": at(-5), "departed_at": None},
+        {"person": 2, "status": "present", "standing_in_for": None, "arrived_at": at(10), "departed_at": at(50)},
+        {"person": 3, "status": "remote", "standing_in_for": None, "arrived_at": at(20), "departed_at": None},
+        {"person": 4, "status": "excused", "standing_in_for": None, "arrived_at": None, "departed_at": None},
+    ]
+    voting = {1, 2, 3, 4}
+    assert set(policy.attending_at(records, at(0))) == {1}
+    assert set(policy.attending_at(records, at(55))) == {1, 3}
+    moment, counted = policy.quorum_reached("count", 3, voting, records, at(0))
+    assert moment == at(20) and (counted.present, counted.needed) == (3, 3)
+    assert policy.quorum_reached("count", 4, voting, records, at(0)) is None
+
+
+def test_alternates_vote_for_the_member_they_stand_in_for_only_when_that_member_is_away():
+    voting = {1, 2, 3}
+    assert policy.voters_present(voting, {1: None, 9: 2}) == {1: 1, 9: 2}
+    assert policy.voters_present(voting, {1: None, 2: None, 9: 2}) == {1: 1, 2: 2}
+
+
+@pytest.mark.parametrize(("votes_for", "against", "majority", "quorum_met", "result"), [
+    (5, 4, "simple", True, "carried"),
+    (4, 4, "simple", True, "failed"),  # a tie fails
+    (9, 1, "simple", False, "failed"),  # nothing carries without a quorum
+    (6, 3, "two_thirds", True, "carried"),
+    (5, 3, "two_thirds", True, "failed"),
+    (0, 0, "two_thirds", True, "failed"),
+])
+def test_a_motion_carries_by_the_majority_it_needs_of_the_votes_cast_and_only_with_a_quorum(
+        votes_for, against, majority, quorum_met, result):
+    assert policy.motion_result(votes_for, against, majority, quorum_met) == result
+
+
+VOTERS = {1: 1, 2: 2, 3: 3, 9: 4}  # person 9 stands in for member 4
+
+
+def motion(**fields) -> dict[str, str]:
+    return {"mover_id": "1", "seconder_id": "2", "votes_for": "2", "votes_against": "1", "abstentions": "0",
+            "majority": "simple", **fields}
+
+
+def test_a_motion_records_mover_seconder_count_and_recusals_with_their_reasons():
+    data, problems = policy.validate_motion(motion(recusal_person_0="9", recusal_reason_0="  Works for the  applicant "),
+                                            VOTERS)
+    assert problems == {}
+    assert (data.mover_id, data.seconder_id, data.votes_for, data.recusals) == (1, 2, 2, ((9, "Works for the applicant"),))
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"mover_id": "7"}, "mover_id"),  # not a voting member present
+    ({"seconder_id": "1"}, "seconder_id"),  # the mover again
+    ({"votes_for": "-1"}, "votes_for"),
+    ({"votes_against": "x"}, "votes_against"),
+    ({"majority": "unanimous"}, "majority"),
+    ({"recusal_person_0": "3"}, "recusal_reason_0"),  # no reason
+    ({"recusal_person_0": "1", "recusal_reason_0": "Conflict"}, "recusal_person_0"),  # the mover
+    ({"votes_for": "3", "votes_against": "1"}, "votes_for"),  # 4 votes and 4 voters: fine...
+])
+def test_a_motion_that_makes_no_sense_is_refused_with_the_field_named(fields, field):
+    data, problems = policy.validate_motion(motion(**fields), VOTERS)
+    if fields == {"votes_for": "3", "votes_against": "1"}:
+        assert problems == {}  # ...but one recusal more would be too many:
+        data, problems = policy.validate_motion(motion(**fields, recusal_person_0="3", recusal_reason_0="Conflict"),
+                                                VOTERS)
+    assert data is None and field in problems
+
+
+def test_the_motion_form_shows_one_recusal_row_and_one_more_when_asked():
+    assert policy.recusal_rows({}) == 1
+    assert policy.recusal_rows({"recusal_rows": "2", "add_recusal": "yes"}) == 3
+    assert policy.recusal_rows({"recusal_rows": "999", "add_recusal": "yes"}) == policy.MAX_RECUSALS
