@@ -41,10 +41,3 @@ def due_soon(due_on: date | None, today: date) -> bool:
     """Due by the end of the seventh day from today, or overdue (open statuses are the caller's)."""
     return due_on is not None and due_on <= today + WEEK
 
-
-def next_meeting(upcoming: list[dict], recent: list[dict]) -> dict | None:
-    """The meeting a team overview leads with: one running now (it may have run past its planned
-    end, into `recent`), else the first scheduled one of `upcoming` (in order of start) that has
-    not ended early. Rows with status and live_status."""
-    live = next((m for m in [*upcoming, *recent] if m["live_status"] == "live"), None)
-    return live or next((m for m in upcoming if m["status"] == "scheduled" and m["live_status"] != "ended"), None)

@@ -19,7 +19,6 @@ from server.actions.tables import ActionItem
 from server.db import reading
 from server.home import policy
 from server.meetings import policy as meetings_policy
-from server.meetings import scheduling
 from server.meetings.tables import Invitation, Meeting, Minutes
 from server.teams import membership
 from server.teams import service as teams
@@ -31,10 +30,11 @@ MAX_MEETINGS = 100  # starting in the next two weeks, across every team (agendas
 MAX_MINUTES = 20
 MAX_ITEMS = 100
 MAX_OVERDUE_ON_TEAM = 10
+UPCOMING_ON_TEAM = 3
 
 MEETING_COLUMNS = (
     Meeting.id, Meeting.team, Meeting.title, Meeting.starts_at, Meeting.ends_at, Meeting.status, Meeting.location,
-    Meeting.agenda_published_at, Meeting.live_status,
+    Meeting.agenda_published_at, Meeting.live_status, Meeting.series,
 )
 ITEM_COLUMNS = (*actions.LIST_COLUMNS, ActionItem.version)
 # A window that holds every team's today (a day starts at most ~26 hours before the instant, in
@@ -80,18 +80,23 @@ async def what_now(viewer: Viewer) -> dict:
     }
 
 
-async def _meetings(viewer: Viewer, standings: dict[int, Standing]) -> list[dict]:
-    """The meetings the viewer may see that start in the window around the next two weeks:
-    their teams' (as a member), and as a guest only those they are invited to."""
+def _visible(viewer: Viewer, standings: dict[int, Standing]):
+    """Where-condition on Meeting: the meetings the viewer may see on the teams of `standings`:
+    their teams' as a member, and as a guest only those they are invited to."""
     members = [team for team, standing in standings.items() if meetings_policy.can_see_meetings(viewer, standing)]
     guest_seats = [standing.guest_seat for standing in standings.values() if standing.is_guest]
     visible = Meeting.team.is_in(members or [0])
     if guest_seats:  # invitations count under the guest seat they were issued for
         visible |= Meeting.id.is_in(Invitation.select(Invitation.meeting).where(
             (Invitation.person == viewer.id) & Invitation.seat.is_in(guest_seats)))
+    return visible
+
+
+async def _meetings(viewer: Viewer, standings: dict[int, Standing]) -> list[dict]:
+    """The meetings the viewer may see that start in the window around the next two weeks."""
     window = (Meeting.starts_at >= viewer.at - BEFORE) & (Meeting.starts_at < viewer.at + AFTER)
-    rows = await Meeting.select(*MEETING_COLUMNS).where(visible & window).order_by(Meeting.starts_at).limit(
-        MAX_MEETINGS)
+    rows = await Meeting.select(*MEETING_COLUMNS).where(_visible(viewer, standings) & window).order_by(
+        Meeting.starts_at).limit(MAX_MEETINGS)
     return [row for row in rows if row["team"] in standings]
 
 
@@ -148,11 +153,18 @@ async def quick_item(access: ActionAccess) -> dict:
 
 
 async def team_now(access: TeamAccess) -> dict:
-    """The team's next meetings (the one to lead with: running now, or the next), and for its
-    members the team's overdue action items, the longest overdue first."""
+    """The team's next meetings the viewer may see, the one to lead with (running now, else the
+    next that has not begun or been cancelled) and, for its members, the team's overdue action
+    items, the longest overdue first."""
+    now = access.viewer.at
+    visible = _visible(access.viewer, {access.team["id"]: access.standing}) & (Meeting.team == access.team["id"])
+    ahead = (Meeting.status == "scheduled") & (Meeting.live_status == "not_started") & (Meeting.ends_at > now)
+    overdue = None
     async with reading():
-        meetings = await scheduling.team_meetings(access, limit=3)
-        overdue = None
+        upcoming = await Meeting.select(*MEETING_COLUMNS).where(visible & (Meeting.ends_at >= now)).order_by(
+            Meeting.starts_at).limit(UPCOMING_ON_TEAM)
+        next_meeting = await Meeting.select(*MEETING_COLUMNS).where(
+            visible & ((Meeting.live_status == "live") | ahead)).order_by(Meeting.starts_at).first()
         if access.may(actions_policy.can_see_team_actions):
             overdue = await ActionItem.select(*actions.LIST_COLUMNS).where(
                 (ActionItem.team == access.team["id"]) & ActionItem.status.is_in(list(actions_policy.OPEN_STATUSES))
@@ -161,7 +173,7 @@ async def team_now(access: TeamAccess) -> dict:
     for item in overdue or []:
         item["overdue"] = True
     return {
-        "meetings": meetings, "next_meeting": policy.next_meeting(meetings["upcoming"], meetings["recent"]),
+        "meetings": {"upcoming": upcoming}, "next_meeting": next_meeting,
         "overdue": overdue[:MAX_OVERDUE_ON_TEAM] if overdue is not None else None,
         "more_overdue": overdue is not None and len(overdue) > MAX_OVERDUE_ON_TEAM,
     }

@@ -30,7 +30,7 @@ from tests.conftest import (
     make_client,
     post_form,
 )
-from tests.meetings_helpers import ZONE, local, on_meeting, on_team, schedule, today
+from tests.meetings_helpers import ZONE, held_meeting, local, on_meeting, on_team, schedule, today
 
 COLLAB, CLUSTER, LEADERSHIP, CFT = "Community Collaborative", "Perinatal Cluster", "Leadership", "CFT"
 # Each demo account: the teams whose meetings they see as a member, and the teams they run
@@ -387,3 +387,24 @@ async def test_the_team_overview_leads_with_the_next_meeting_and_the_teams_overd
     later = await ActionItem.select(ActionItem.id).where((ActionItem.team == team_id) & (ActionItem.due_on >= today()))
     assert not any(links_to(overdue, f"/actions/{item['id']}") for item in later)
 
+
+
+async def test_the_overview_skips_meetings_cancelled_or_over_to_find_the_next_one(app, demo, client):
+    """Three meetings this hour fill the overview's short list, none of them next: two cancelled,
+    one already ended live."""
+    team_id = demo.team(COLLAB)
+    lead = await on_team(demo, CHAIR, team_id)
+    gone = [(await held_meeting(lead, title, minutes_ago=minutes))[0].meeting["id"]
+            for title, minutes in (("Called off", 12), ("Called off too", 11), ("Over early", 10))]
+    await Meeting.update({Meeting.status: "cancelled", Meeting.live_status: "not_started"}).where(
+        Meeting.id.is_in(gone[:2]))
+    expected = await Meeting.select(Meeting.id).where(
+        (Meeting.team == team_id) & (Meeting.status == "scheduled") & (Meeting.live_status == "not_started")
+        & (Meeting.ends_at > clock.now())).order_by(Meeting.starts_at).first()
+    await log_in(client, SCHOOL)
+    page = (await client.get(f"/teams/{team_id}")).text
+    table = section(page, "meetings-heading")
+    assert all(links_to(table, f"/meetings/{meeting_id}") for meeting_id in gone)
+    card = section(page, "next-heading")
+    assert links_to(card, f"/meetings/{expected['id']}") and not any(
+        links_to(card, f"/meetings/{meeting_id}") for meeting_id in gone)

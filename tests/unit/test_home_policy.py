@@ -1,5 +1,5 @@
-"""What the home page counts as "now": the week of meetings, agendas waiting, items due, a
-team's next meeting. Days here are a team's calendar days."""
+"""What the home page counts as "now": the week of meetings, agendas waiting, items due. Days
+here are a team's calendar days."""
 
 from __future__ import annotations
 
@@ -49,11 +49,3 @@ def test_an_item_is_due_soon_through_the_seventh_day_and_when_overdue():
     assert not policy.due_soon(TODAY + timedelta(days=8), TODAY)
     assert not policy.due_soon(None, TODAY)
 
-
-def test_the_team_overview_leads_with_a_live_meeting_else_the_next_scheduled_one():
-    cancelled, ended_early, next_one = (meeting(id=1, status="cancelled"), meeting(id=2, live_status="ended"),
-                                        meeting(id=3))
-    assert policy.next_meeting([cancelled, ended_early, next_one], [])["id"] == 3
-    running_late = meeting(id=4, live_status="live", ends_at=NOW - timedelta(minutes=10))
-    assert policy.next_meeting([next_one], [running_late])["id"] == 4
-    assert policy.next_meeting([cancelled], [meeting(id=5, ends_at=NOW - timedelta(days=1))]) is None
