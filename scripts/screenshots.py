@@ -48,6 +48,9 @@ DEMO_TIME_ZONE = re.search(
     r'^TIME_ZONE = "([^"]+)"', (ROOT / "server" / "demo.py").read_text(), re.MULTILINE
 ).group(1)
 CHAIR, ADMIN, MEMBER = "chair@maple.example", "admin@maple.example", "school@maple.example"
+# The other demo accounts' home pages (README lists them; the guest is the Collaborative's).
+HOMES = {"coordinator": "coordinator@maple.example", "treatment": "treatment@maple.example",
+         "family": "family@maple.example", "guest": "ellen.marsh@maple.example"}
 MEMBER_NAME = "Angela Brooks"
 COLLABORATIVE = "Maple County Community Collaborative"
 HOUSING_AGENCY = "Maple Community Action Partnership (Housing)"
@@ -212,6 +215,16 @@ def choose_language(page: Page, language: str) -> None:
         page.locator("form[action='/account/language'] button[type=submit]").click()
 
 
+def signed_in(browser, base_url: str, locale: str, viewport: dict, email: str, language: str) -> Page:
+    """A page in a browser context of its own (its own cookies), logged in, in `language`."""
+    context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
+    context.on("page", watch)
+    page = context.new_page()
+    log_in(page, email)
+    choose_language(page, language)
+    return page
+
+
 def team_id(page: Page, name: str) -> str:
     page.goto("/teams")
     return page.get_by_role("link", name=name).get_attribute("href").rsplit("/", 1)[-1]
@@ -253,11 +266,8 @@ def shoot_meeting(browser, base_url: str, language: str, locale: str, prefix: st
     the meeting list, the form, the agenda (and an item edited in place), the live view, the
     member's meeting page during the meeting, the minutes, My action items and an action item."""
     words = MEETING_WORDS[language]
-    chair_context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
-    chair_context.on("page", watch)
-    chair = chair_context.new_page()
-    log_in(chair, CHAIR)
-    choose_language(chair, language)
+    chair = signed_in(browser, base_url, locale, viewport, CHAIR, language)
+    chair_context = chair.context
     shooter.visit(chair, f"/teams/{collaborative}/meetings", f"{prefix}-meetings")
 
     # A meeting held yesterday outside Convene: its chair is offered to start the minutes.
@@ -345,14 +355,12 @@ def shoot_meeting(browser, base_url: str, language: str, locale: str, prefix: st
     shooter.shot(chair, f"{prefix}-meeting-live")
 
     # The member's meeting page while the meeting runs.
-    member_context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
-    member_context.on("page", watch)
-    member = member_context.new_page()
-    log_in(member, MEMBER)
-    choose_language(member, language)
+    member = signed_in(browser, base_url, locale, viewport, MEMBER, language)
+    member_context = member.context
     member.goto(meeting)
     expect(member.locator("#live-actions")).to_contain_text(words["action"])
     shooter.shot(member, f"{prefix}-meeting-live-member")
+    shooter.visit(member, "/", f"{prefix}-home-member-meeting-live")
 
     # Ending asks first; then the minutes, corrected, compared, circulated, commented on.
     chair.locator("#live-end").click()
@@ -391,6 +399,37 @@ def shoot_meeting(browser, base_url: str, language: str, locale: str, prefix: st
     member_context.close()
 
 
+def shoot_homes(browser, base_url: str, language: str, locale: str, prefix: str, viewport: dict,
+                shooter: Shooter) -> None:
+    """Each demo account's home page; for the member, an action item's quick update refused (a
+    new due date without a reason) and then saved, in place."""
+    for name, email in HOMES.items():
+        page = signed_in(browser, base_url, locale, viewport, email, language)
+        shooter.visit(page, "/", f"{prefix}-home-{name}")
+        page.context.close()
+    page = signed_in(browser, base_url, locale, viewport, MEMBER, language)
+    page.goto("/")
+    item = page.locator(".quick-item").first
+    item.locator("summary").click()
+    due = item.locator("input[type=date]")
+    kept = due.input_value()
+    due.fill((clock.now().astimezone(ZoneInfo(DEMO_TIME_ZONE)).date() + timedelta(days=21)).isoformat())
+    item.locator("button[type=submit]").click()
+    item.locator(".quick-said .refused").wait_for()
+    settle(page)
+    item.scroll_into_view_if_needed()
+    shooter.shot(page, f"{prefix}-home-member-update-refused")
+    due.fill(kept)
+    item.locator("textarea").fill(MEETING_WORDS[language]["progress"])
+    item.locator("select").select_option("in_progress")
+    item.locator("button[type=submit]").click()
+    expect(item.locator(".quick-said")).not_to_be_empty()
+    expect(item.locator(".quick-said .refused")).to_have_count(0)
+    settle(page)
+    shooter.shot(page, f"{prefix}-home-member-update-saved")
+    page.context.close()
+
+
 def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> None:
     locale = {"en": "en-US", "es": "es-ES"}[language]
     for viewport_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
@@ -426,13 +465,11 @@ def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> N
         shooter.shot(page, f"{prefix}-roster-add-with-problem")
         context.close()
 
+        shoot_homes(browser, base_url, language, locale, prefix, viewport, shooter)
         shoot_meeting(browser, base_url, language, locale, prefix, viewport, collaborative, shooter)
 
-        context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
-        context.on("page", watch)
-        page = context.new_page()
-        log_in(page, ADMIN)
-        choose_language(page, language)
+        page = signed_in(browser, base_url, locale, viewport, ADMIN, language)
+        context = page.context
         shooter.visit(page, "/", f"{prefix}-home-admin")
         shooter.visit(page, "/teams/access", f"{prefix}-access-log")
         shooter.visit(page, "/agencies", f"{prefix}-agencies")

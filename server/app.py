@@ -12,6 +12,7 @@ from server.accounts.routes import AccountController
 from server.actions import routes as actions
 from server.agencies import routes as agencies
 from server.config import ROOT
+from server.home import routes as home
 from server.meetings import routes as meetings
 from server.people.routes import PeopleController
 from server.teams import routes as teams
@@ -31,7 +32,8 @@ def create_app() -> Litestar:
     logs.configure()
     app = Litestar(
         route_handlers=[
-            teams.home,
+            home.home,
+            home.quick_progress,
             AccountController,
             PeopleController,
             agencies.AgencyController,

@@ -2,7 +2,8 @@
 
 Loaded by `convene demo` into an empty database. Dates are relative to today so the demo
 always looks current: each team has a year of past meetings (attendance, notes, decisions,
-minutes) and three months of upcoming ones, and action items in every state.
+minutes) and three months of upcoming ones, two teams a one-off working session in the coming
+days, and action items in every state.
 No demo row names a client or carries a case fact: case-review items are only "Case review".
 """
 
@@ -203,6 +204,23 @@ SCHEDULES = {
         days_back=120, moved_back=3, cancelled_back=4),  # the team formed when its roster did
 }
 AHEAD = timedelta(days=92)
+
+# One-off meetings in the coming days, outside any series, their agendas still drafts: every
+# demo account has a meeting this week, and the leads an agenda to publish.
+# team, days from today, start, minutes, title, location, description, agenda items (kind,
+# title, planned minutes), whether the Collaborative's guest is invited
+ONE_OFFS = [
+    ("collab", 2, time(14, 0), 60, "Diversion referral pathway working session",
+     "Maple County Juvenile Court, 15 Court Street, Jury Assembly Room",
+     "A working session with Judge Marsh on how referrals reach juvenile court diversion.",
+     [("discussion", "Map the referral pathway to juvenile court diversion", 40),
+      ("standing", "Next steps and owners", 15)], True),
+    ("cluster", 3, time(10, 0), 60, "Plan of Safe Care template walk-through",
+     "Maple County Health Department, 400 Main Street, Room 2",
+     "The updated Plan of Safe Care template, section by section, before it goes into use.",
+     [("presentation", "The updated template, section by section", 30),
+      ("discussion", "Questions from partner agencies", 20)], False),
+]
 MOVED_NOTE = "Moved this once: the usual room was booked for a county hearing."
 CANCELLED_NOTE = "Cancelled: most members were at the state System of Care conference."
 STAND_IN_BACK = 2  # the Collaborative meeting at which an alternate stood in
@@ -354,7 +372,7 @@ ACTIONS = [
      "Circulate the adopted shared referral form to member agencies", "chair", None, -20, "in_progress"),
     ("collab", 1, "Agency updates",
      "Send the updated roster and contact list to all members", "chair", None, -5, "open"),
-    ("collab", 0, "Agency updates", "Invite the juvenile court diversion team to present", "chair", None, 12, "open"),
+    ("collab", 0, "Agency updates", "Invite the juvenile court diversion team to present", "chair", None, 5, "open"),
     ("collab", 2, "Gaps in transportation to after-school therapy appointments",
      "Map rides to after-school therapy appointments in the south of the county", "school", None, -10, "open"),
     ("collab", 0, "School-based mental health services this year",
@@ -374,7 +392,7 @@ ACTIONS = [
      "Schedule a joint training on trauma-informed care", "admin", None, -90, "dropped"),
     ("collab", 1, "Action-item review", "Name a backup representative for the Collaborative", None, "DD", -2, "open"),
     ("collab", 2, "Action-item review",
-     "Compile the annual service-gap summary for the grant report", "admin", None, 30, "in_progress"),
+     "Compile the annual service-gap summary for the grant report", "admin", None, 6, "in_progress"),
     ("cluster", 4, "Adopt the updated Plan of Safe Care template",
      "Update the Plan of Safe Care referral checklist", "coordinator", None, -12, "in_progress"),
     ("cluster", 1, "Warm handoffs from the hospital to home visiting",
@@ -604,6 +622,28 @@ async def _load_meetings(ids: _Ids, now: datetime, today: date) -> None:
         (Membership.person == ids.people["court2"]) & (Membership.role == "guest")).first()
     await Invitation.insert(Invitation(meeting=next_collab.id, person=ids.people["court2"],
                                        created_at=now - timedelta(days=2), seat=guest_seat["id"]))
+    await _load_one_offs(ids, now, today, guest_seat["id"])
+
+
+async def _load_one_offs(ids: _Ids, now: datetime, today: date, guest_seat: int) -> None:
+    created = now - timedelta(days=5)
+    for team, days, start, minutes, title, location, description, items, invite_guest in ONE_OFFS:
+        starts_at = _utc(datetime.combine(today + timedelta(days=days), start))
+        rows = await Meeting.insert(Meeting(
+            team=ids.teams[team], series=None, uid=new_uid(), original_start=None, detached=False, title=title,
+            starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes), time_zone=TIME_ZONE,
+            status="scheduled", location=location, join_link="", description=description, sequence=0,
+            agenda_published_at=None, live_status="not_started", live_version=0, version=1, created_at=created,
+            updated_at=created,
+        )).returning(Meeting.id)
+        await AgendaItem.insert(*[
+            AgendaItem(meeting=rows[0]["id"], position=position, kind=kind, title=item_title, planned_minutes=planned,
+                       presenter_notes="", notes="", status="pending", version=1)
+            for position, (kind, item_title, planned) in enumerate(items)
+        ])
+        if invite_guest:
+            await Invitation.insert(Invitation(meeting=rows[0]["id"], person=ids.people["court2"], created_at=created,
+                                               seat=guest_seat))
 
 
 async def _insert(table: type[Table], rows: list[Table], chunk: int = 500) -> list[int]:

@@ -16,6 +16,7 @@ from server.meetings import live
 from server.meetings.tables import AgendaItem
 from server.teams import membership
 from server.teams.access import TeamAccess
+from server.teams.policy import Standing
 from server.teams.tables import Team
 
 ACTION_COLUMNS = (
@@ -180,31 +181,38 @@ def _status_filter(query, status: str):
     return query
 
 
+def member_standings(viewer: Viewer, standings: dict[int, Standing]) -> dict[int, Standing]:
+    """The teams (of the viewer's standings) whose action items they see: where they sit as a member."""
+    return {team: standing for team, standing in standings.items() if policy.can_see_team_actions(viewer, standing)}
+
+
+def given_to(viewer: Viewer, standings: dict[int, Standing], scope: str):
+    """Where-condition on ActionItem: "my action items" on the teams of `standings` (see
+    member_standings): "mine", given to me; "agency", given to the agency I sit for on the item's
+    team; "created", created by me. Items of teams I have left are not mine to keep current."""
+    member_teams = list(standings) or [0]
+    if scope == "created":
+        return (ActionItem.created_by == viewer.id) & ActionItem.team.is_in(member_teams)
+    if scope == "agency":
+        who = None
+        for team, standing in standings.items():
+            branch = (ActionItem.team == team) & (ActionItem.owner_agency == (standing.agency_id or 0))
+            who = branch if who is None else who | branch
+        return who if who is not None else ActionItem.id == 0
+    return (ActionItem.owner == viewer.id) & ActionItem.team.is_in(member_teams)
+
+
 async def my_actions(viewer: Viewer, scope: str, status: str, team_id: int | None) -> dict:
     """"My action items" across the teams where I sit as a member at the viewer's instant:
     assigned to me, created by me, or my agency's (the agency I sit for on each team). A constant number of
     queries whatever the number of items or teams."""
     async with reading():
-        standings = {
-            team: standing for team, standing in (await membership.standings(viewer.id, viewer.at)).items()
-            if policy.can_see_team_actions(viewer, standing)
-        }
-        member_teams = list(standings) or [0]
-        if scope == "created":
-            who = (ActionItem.created_by == viewer.id) & ActionItem.team.is_in(member_teams)
-        elif scope == "agency":
-            who = None
-            for team, standing in standings.items():
-                branch = (ActionItem.team == team) & (ActionItem.owner_agency == (standing.agency_id or 0))
-                who = branch if who is None else who | branch
-            who = who if who is not None else ActionItem.id == 0
-        else:  # given to me, on teams where I sit as a member now (not those I left)
-            who = (ActionItem.owner == viewer.id) & ActionItem.team.is_in(member_teams)
-        query = _status_filter(ActionItem.select(*LIST_COLUMNS).where(who), status)
+        standings = member_standings(viewer, await membership.standings(viewer.id, viewer.at))
+        query = _status_filter(ActionItem.select(*LIST_COLUMNS).where(given_to(viewer, standings, scope)), status)
         if team_id is not None:
             query = query.where(ActionItem.team == team_id)
         items = await query.order_by(ActionItem.due_on).order_by(ActionItem.id).limit(MAX_LISTED)
-        teams = await Team.select(Team.id, Team.name).where(Team.id.is_in(member_teams)).order_by(Team.name)
+        teams = await Team.select(Team.id, Team.name).where(Team.id.is_in(list(standings) or [0])).order_by(Team.name)
     for item in items:  # "today" is the team's today
         item["overdue"] = policy.is_overdue(item["due_on"], item["status"],
                                             clock.day_in(viewer.at, item["team.time_zone"]))

@@ -8,9 +8,9 @@ from litestar.params import FromQuery
 from server import urls
 from server.errors import Invalid, NotFound
 from server.forms import parse_id
+from server.home import service as home
 from server.i18n import N_
 from server.meetings import policy as meetings_policy
-from server.meetings import scheduling
 from server.teams import policy, service
 from server.teams.access import TeamAccess, team_access
 from server.web.forms import RowId, form_data, uploaded_file, without_nul
@@ -52,8 +52,7 @@ class TeamController(Controller):
         found = await team_access(request.user, team_id, policy.can_view_team)
         roster = await service.roster(found.team, found.today) if found.may(policy.can_view_roster) else None
         return render(request, "teams/overview.html", {
-            "team": found.team, "roles": found.roles, "roster": roster,
-            "meetings": await scheduling.team_meetings(found, limit=3),
+            "team": found.team, "roles": found.roles, "roster": roster, **await home.team_now(found),
             "can_manage": found.may(policy.can_manage_roster),
             "can_edit": policy.can_manage_teams(request.user),
             "can_run": found.may(meetings_policy.can_run),
@@ -226,9 +225,3 @@ class RosterController(Controller):
                    "error": N_("Nothing was saved. Fix the rows marked below and upload the file again.")
                    if has_problems else None}
         return render(request, "teams/import.html", context, status_code=422 if has_problems else 200)
-
-
-@get("/", name="home")
-async def home(request: Request) -> Response:
-    """A person's teams, first thing after logging in."""
-    return render(request, "home.html", {"teams": await service.teams_for(request.user)})

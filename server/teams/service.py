@@ -31,11 +31,12 @@ async def get_team(team_id: int) -> dict | None:
     return await Team.select(*TEAM_COLUMNS).where(Team.id == team_id).first()
 
 
-async def teams_for(viewer: Viewer) -> list[dict]:
+async def teams_for(viewer: Viewer, standings: dict[int, policy.Standing] | None = None) -> list[dict]:
     """The viewer's current teams with their roles and sizes; a site admin sees every team.
-    Sizes are counted in SQL for these teams only."""
+    Sizes are counted in SQL for these teams only. `standings`: the viewer's, when already read."""
     async with reading():
-        standings = await membership.standings(viewer.id, viewer.at)
+        if standings is None:
+            standings = await membership.standings(viewer.id, viewer.at)
         query = Team.select(*TEAM_COLUMNS).order_by(Team.name)
         if not viewer.is_site_admin:
             query = query.where(Team.id.is_in(list(standings) or [0]))

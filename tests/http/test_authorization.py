@@ -290,6 +290,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/teams/{team_id:int}/actions"): route(TEAM_RUN),  # empty form: 422
     ("GET", "/actions/{action_id:int}"): route(ACTION_VIEW),
     ("POST", "/actions/{action_id:int}/progress"): route(ACTION_UPDATE),  # no status: 422
+    ("POST", "/home/actions/{action_id:int}/progress"): route(ACTION_UPDATE),  # the home page's: no status, 422
     ("GET", "/actions/{action_id:int}/edit"): route(ACTION_MANAGE),
     ("POST", "/actions/{action_id:int}"): route(ACTION_MANAGE),  # empty form: 422
 }

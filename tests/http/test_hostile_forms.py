@@ -90,6 +90,7 @@ FORMS = {
     "action_edit": ("/actions/{action}", CHAIR, ["title", "description", "owner_id", "owner_agency_id",
                                                  "due_on", "status", "version"]),
     "progress": ("/actions/{action}/progress", SCHOOL, ["status", "note", "due_on", "version"]),
+    "home_progress": ("/home/actions/{action}/progress", SCHOOL, ["status", "note", "due_on", "version"]),
 }
 
 

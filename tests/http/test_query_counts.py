@@ -193,3 +193,72 @@ async def test_a_cached_agenda_never_hides_a_change(client, demo):
     await AgendaItem.update({AgendaItem.title: "After"}).where(AgendaItem.meeting == meeting_id)
     page = (await client.get(f"/meetings/{meeting_id}")).text
     assert "After" in page and "Before" not in page
+
+
+# The home page and the team overview: a person on one team with one item due, then on twelve
+# teams in three time zones (member, lead or guest), with meetings this week (one live, one
+# cancelled, agendas in draft), minutes to review and move along, and 200 items due.
+HOME_PAGE = 7  # session, standings, teams, their sizes, meetings, minutes, action items
+TEAM_OVERVIEW = 7  # session, team and standing, roster, access grants, upcoming, the next one, overdue items
+
+
+async def busy_teams(demo, person: int, agency: int, count: int) -> None:
+    from server.actions.tables import ActionItem
+    from server.meetings.tables import Invitation, Meeting, Minutes
+    from server.teams.tables import Team
+
+    now = clock.now()
+    zones = ["America/New_York", "America/Chicago", "America/Los_Angeles"]
+    team_ids = [row["id"] for row in await Team.insert(*[
+        Team(name=f"Busy team {n:02d}", kind="other", area="", time_zone=zones[n % 3], description="",
+             is_public=False, quorum_kind="share", quorum_value=50, created_at=now, updated_at=now)
+        for n in range(count)]).returning(Team.id)]
+    roles = ["member", "chair", "guest", "family_partner"]
+    seats = await Membership.insert(*[
+        Membership(team=team_id, person=person, agency=agency, role=roles[n % 4],
+                   started_on=now.date() - timedelta(days=30), created_at=now, version=1)
+        for n, team_id in enumerate(team_ids)]).returning(Membership.id)
+    meetings = []
+    for team_id in team_ids:
+        for n, (days, live, status, published) in enumerate([
+                (0, "live", "scheduled", True), (1, "not_started", "cancelled", True), (2, "not_started", "scheduled", False),
+                (5, "not_started", "scheduled", True), (-20, "ended", "scheduled", True), (-40, "ended", "scheduled", True)]):
+            starts = now + timedelta(days=days, minutes=-30 if live == "live" else 60)
+            meetings.append(Meeting(
+                team=team_id, uid=f"busy-{team_id}-{n}", title=f"Busy meeting {n}", starts_at=starts,
+                ends_at=starts + timedelta(hours=1), time_zone="UTC", status=status, live_status=live,
+                agenda_published_at=now - timedelta(days=30) if published else None, created_at=now, updated_at=now))
+    meeting_ids = [row["id"] for row in await Meeting.insert(*meetings).returning(Meeting.id)]
+    held = [meeting_id for meeting_id, meeting in zip(meeting_ids, meetings, strict=True) if meeting.live_status == "ended"]
+    await Minutes.insert(*[Minutes(meeting=meeting_id, status=["draft", "circulated"][n % 2], body="", version=1,
+                                   updated_at=now) for n, meeting_id in enumerate(held)])
+    guest_teams = {team_id: seat["id"] for n, (team_id, seat) in enumerate(zip(team_ids, seats, strict=True))
+                   if roles[n % 4] == "guest"}
+    await Invitation.insert(*[Invitation(meeting=meeting_id, person=person, created_at=now, seat=guest_teams[meeting.team])
+                              for meeting_id, meeting in zip(meeting_ids, meetings, strict=True)
+                              if meeting.team in guest_teams])
+    await ActionItem.insert(*[ActionItem(
+        team=team_id, title=f"Busy item {n}", owner=person if n % 2 else None, owner_agency=agency,
+        due_on=now.date() + timedelta(days=n % 12 - 5), status="open", created_by=person, created_at=now,
+        updated_at=now, version=1) for team_id in team_ids for n in range(200 // count)])
+
+
+async def test_the_home_page_and_team_overview_cost_the_same_on_1_team_as_on_12_busy_ones(client, demo, count_queries):
+    from server.actions.tables import ActionItem
+
+    await log_in(client, SCHOOL)  # one team, one item due
+    collaborative = demo.team("Community Collaborative")
+    pages = ["/", f"/teams/{collaborative}"]
+    one_team = {page: await statements_for(client, count_queries, page) for page in pages}
+    quiet = (await client.get("/")).text
+    await busy_teams(demo, demo.people[SCHOOL], demo.agencies["MCS"], 12)
+    now = clock.now()
+    await ActionItem.insert(*[ActionItem(
+        team=collaborative, title=f"Late {n}", owner_agency=demo.agencies["JC"], due_on=now.date() - timedelta(days=n + 1),
+        status="open", created_at=now, updated_at=now, version=1) for n in range(40)])
+    busy = {page: await statements_for(client, count_queries, page) for page in pages}
+    page = (await client.get("/")).text
+    assert page.count('class="quick-item"') == 100 > quiet.count('class="quick-item"') > 0
+    assert "Showing the first 100. The rest are under My action items." in page
+    assert page.count('class="now-meeting') > 30 and "Live now" in page and "Cancelled" in page
+    assert busy == one_team == {"/": HOME_PAGE, f"/teams/{collaborative}": TEAM_OVERVIEW}, count_queries.statements
