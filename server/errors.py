@@ -35,3 +35,7 @@ class Closed(DomainError):
 
 class Invalid(DomainError):
     """The request makes no sense for this object, beyond what a form's field messages say (422)."""
+
+
+class Unavailable(DomainError):
+    """Something the server needs for this is missing (a system library, say): 503."""

@@ -28,6 +28,7 @@ TITLES = {
     422: N_("Please check what you entered"),
     429: N_("Too many attempts"),
     500: N_("Something went wrong on our side"),
+    503: N_("This is not available right now"),
 }
 EXPLANATIONS = {
     400: N_("Go back and try again."),
@@ -39,6 +40,7 @@ EXPLANATIONS = {
     422: N_("Go back and try again."),
     429: N_("Wait a few minutes, then try again."),
     500: N_("The error has been logged. Try again in a moment."),
+    503: N_("Tell the site administrator; the rest of Convene works as usual."),
 }
 CSRF_EXPLANATION = N_("This form has expired. Reload the page and submit it again.")
 # Litestar's CSRF middleware refuses with exactly this (it has no exception class of its own).
@@ -50,6 +52,7 @@ STATUS_OF = {
     errors.Stale: 409,
     errors.Closed: 409,
     errors.Invalid: 422,
+    errors.Unavailable: 503,
 }
 
 

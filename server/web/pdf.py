@@ -14,6 +14,8 @@ from anyio import to_thread
 
 from server import urls
 from server.config import ROOT
+from server.errors import Unavailable
+from server.i18n import N_
 
 STATIC = (ROOT / "static").resolve()
 BASE_URL = "https://convene.invalid/"  # what relative links resolve against; never fetched
@@ -39,10 +41,17 @@ def static_file(url: str) -> Path:
     return path
 
 
+NO_PANGO = N_("PDF files cannot be made on this server: it lacks the Pango library WeasyPrint needs (Debian and Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0). The print view works.")
+
+
 def _write_pdf(html: str) -> bytes:
     # Imported on first use: it loads Pango, which pages never need.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    try:
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    except OSError as missing:  # the library is there, the system's Pango is not
+        logging.getLogger("convene").error("PDF output unavailable: %s", missing)
+        raise Unavailable(NO_PANGO) from None
 
     class StaticOnly(URLFetcher):
         def fetch(self, url, headers=None):

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from server.accounts.tables import Person
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
-from server.meetings.tables import AgendaItem, Decision, Meeting, Minutes, TemplateItem
+from server.meetings.tables import AgendaItem, Decision, Meeting, Minutes, MinutesComment, TemplateItem
 from server.teams.tables import Team
 from tests.conftest import ADMIN, CHAIR, SCHOOL, demo_ids, log_in, make_client, restore_database
 from tests.http.test_hostile_forms import changed_rows, meeting_fixtures, snapshot
@@ -83,6 +83,8 @@ CASES = {
     "notes": (CHAIR, "/meetings/{meeting}/items/{item}/notes", lambda demo: {}, "notes", 20_000, AgendaItem, "notes"),
     "decision": (CHAIR, "/meetings/{meeting}/items/{item}/decisions", lambda demo: {}, "text", 2000, Decision, "text"),
     "minutes": (CHAIR, "/meetings/{meeting}/minutes", None, "summary", 20_000, Minutes, "record"),
+    "minutes.item": (CHAIR, "/meetings/{meeting}/minutes", None, "item-{item}-text", 20_000, Minutes, "record"),
+    "comment": (SCHOOL, "/meetings/{meeting}/minutes/comments", lambda demo: {}, "body", 5000, MinutesComment, "body"),
     "action.title": (CHAIR, "/teams/{team}/actions", lambda demo: {"status": "open", "owner_id": str(demo.people[SCHOOL])}, "title", 200, ActionItem, "title"),
     "action.description": (CHAIR, "/teams/{team}/actions", lambda demo: {"title": unique("Action "), "status": "open",
                                                                    "owner_id": str(demo.people[SCHOOL])},
@@ -96,10 +98,15 @@ STATEFUL = {
 }
 
 
+def texts_of(record: dict) -> list[str]:
+    """What people wrote in a minutes record: its summary and each item's minutes."""
+    return [record.get("summary", ""), *(item.get("text", "") for item in record.get("items", []))]
+
+
 async def saved_exactly(table, column: str, value: str) -> bool:
     """The value is stored as posted: in its column, or in the minutes' record (JSON)."""
     if table is Minutes:
-        return any(json.loads(row["record"]).get("summary") == value for row in await Minutes.select(Minutes.record))
+        return any(value in texts_of(json.loads(row["record"])) for row in await Minutes.select(Minutes.record))
     return await table.exists().where(getattr(table, column) == value)
 
 
@@ -119,10 +126,11 @@ def test_a_field_saves_exactly_up_to_its_limit_and_refuses_longer_with_nothing_w
         return demo, client, token, ids, path_template.format(team=team_id, **ids)
 
     demo, client, token, ids, path = loop.run_until_complete(setup())
+    field = field.format(**ids)
 
     async def rest_of_form() -> dict[str, str]:
-        if case == "minutes":
-            return {"version": str((await STATEFUL[case](ids))["version"])}
+        if case.startswith("minutes"):
+            return {"version": str((await STATEFUL["minutes"](ids))["version"])}
         if case == "progress.note":
             return {"status": "in_progress", "version": str((await STATEFUL[case](ids))["version"])}
         return base(demo)

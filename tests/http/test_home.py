@@ -172,7 +172,7 @@ async def test_a_meeting_running_now_takes_its_chair_to_the_live_view_and_member
     starts = local(clock.now() + timedelta(minutes=10)).replace(second=0, microsecond=0)
     meeting_id = await schedule(client, token, team_id, title="Running now", day=starts.date().isoformat(),
                                 start=starts.strftime("%H:%M"))
-    assert (await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)).status_code == 303
+    assert (await post_form(client, f"/meetings/{meeting_id}/live/start", {"confirmed": "yes"}, token)).status_code == 303
     for email, way_in, says in ((CHAIR, f"/meetings/{meeting_id}/live", "Open the live view"),
                                 (SCHOOL, f"/meetings/{meeting_id}", "Follow the meeting live")):
         week = section(await home_of(app, email), "week-heading")

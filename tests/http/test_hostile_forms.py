@@ -20,6 +20,10 @@ from server.meetings.tables import (
     Decision,
     Meeting,
     Minutes,
+    MinutesComment,
+    MinutesRevision,
+    Motion,
+    Recusal,
     Series,
     TemplateItem,
 )
@@ -79,11 +83,23 @@ FORMS = {
     "invite": ("/meetings/{meeting}/invitations", CHAIR, ["person_id"]),
     "attendance": ("/meetings/{meeting}/attendance", CHAIR, ["person_id", "status", "standing_in_for",
                                                              "departed", "departed_status"]),
-    "notes": ("/meetings/{meeting}/items/{item}/notes", CHAIR, ["notes"]),
+    "notes": ("/meetings/{meeting}/items/{item}/notes", CHAIR, ["notes", "notes_base"]),
     "decision": ("/meetings/{meeting}/items/{item}/decisions", CHAIR, ["text"]),
+    "motion": ("/meetings/{meeting}/items/{item}/decisions", CHAIR, [
+        "text", "motion", "mover_id", "seconder_id", "votes_for", "votes_against", "abstentions", "majority",
+        "recusal_person_0", "recusal_reason_0", "recusal_rows", "add_recusal", "notes_item", "notes"]),
+    "outcome": ("/meetings/{meeting}/items/{item}/outcome", CHAIR, ["outcome", "notes_item", "notes", "notes_base"]),
+    "next": ("/meetings/{meeting}/live/next", CHAIR, ["notes_item", "notes", "notes_base"]),
+    "start": ("/meetings/{meeting}/live/start", CHAIR, ["confirmed", "publish"]),
+    "end": ("/meetings/{meeting}/live/end", CHAIR, ["confirmed", "notes_item", "notes", "notes_base"]),
+    "everyone_present": ("/meetings/{meeting}/attendance/everyone", CHAIR, ["notes_item", "notes"]),
+    "review": ("/meetings/{meeting}/live/actions/{action}/status", CHAIR, ["status", "version", "notes_item",
+                                                                          "notes"]),
     "live_action": ("/meetings/{meeting}/actions", CHAIR, ["title", "owner_id", "owner_agency_id", "due_on",
                                                            "item_id"]),
-    "minutes": ("/meetings/{meeting}/minutes", CHAIR, ["body", "version"]),
+    "minutes": ("/meetings/{meeting}/minutes", CHAIR, ["summary", "version", "item-{item}-text",
+                                                       "item-{item}-outcome"]),
+    "comment": ("/meetings/{meeting}/minutes/comments", SCHOOL, ["body"]),
     "minutes_status": ("/meetings/{meeting}/minutes/status", CHAIR, ["status", "version", "approved_at_meeting"]),
     "action": ("/teams/{team}/actions", CHAIR, ["title", "description", "owner_id", "owner_agency_id", "due_on",
                                                 "status"]),
@@ -102,11 +118,12 @@ VALID = {
     "agenda_item": {"title": "A valid item", "kind": "discussion", "planned_minutes": "5"},
     "template": {"title": "A standing item", "kind": "standing", "planned_minutes": "5"},
     "notes": {"notes": "What was said."},
+    "comment": {"body": "Item 1 should say 35 days."},
     "decision": {"text": "Agreed to meet again."},
 }
 
-WATCHED = (Agency, Person, Affiliation, Team, Membership, Series, Meeting, AgendaItem, Decision, TemplateItem,
-           Attendance, Minutes, ActionItem, ActionUpdate)
+WATCHED = (Agency, Person, Affiliation, Team, Membership, Series, Meeting, AgendaItem, Decision, Motion, Recusal,
+           TemplateItem, Attendance, Minutes, MinutesRevision, MinutesComment, ActionItem, ActionUpdate)
 
 
 async def snapshot() -> tuple[tuple[str, ...], ...]:
@@ -136,7 +153,8 @@ async def shows_a_clean_save(client, response) -> None:
 
 
 async def meeting_fixtures(demo, team_id: int) -> dict[str, int]:
-    """A past meeting with an item, minutes, and an action item the member persona owns."""
+    """A past meeting, running, with an item, minutes circulated for comments, and an action
+    item the member persona owns."""
     chair = await make_client(create_app())
     async with chair:
         token = await log_in(chair, CHAIR)
@@ -146,6 +164,7 @@ async def meeting_fixtures(demo, team_id: int) -> dict[str, int]:
         await post_form(chair, f"/meetings/{meeting}/items", {"title": "Item", "kind": "discussion",
                                                                "planned_minutes": "10"}, token)
         await post_form(chair, f"/meetings/{meeting}/minutes/start", {}, token)
+        await post_form(chair, f"/meetings/{meeting}/minutes/status", {"status": "circulated", "version": "1"}, token)
         await post_form(chair, f"/meetings/{meeting}/live/start", {"confirmed": "yes"}, token)
         response = await post_form(chair, f"/teams/{team_id}/actions", {
             "title": "Owned by the member", "owner_id": demo.people[SCHOOL], "status": "open"}, token)
@@ -169,9 +188,10 @@ def test_hostile_form_values_get_a_4xx_or_a_clean_save_never_a_500(name, shared_
         seat = await Membership.select(Membership.id).where(
             (Membership.team == team_id) & Membership.ended_on.is_null()).first()
         ids = await meeting_fixtures(demo, team_id)
-        return client, token, path_template.format(team=team_id, seat=seat["id"], **ids)
+        return client, token, path_template.format(team=team_id, seat=seat["id"], **ids), ids
 
-    client, token, path = loop.run_until_complete(setup())
+    client, token, path, ids = loop.run_until_complete(setup())
+    fields = [field.format(**ids) for field in fields]
     state = {"rows": loop.run_until_complete(snapshot())}
 
     @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))

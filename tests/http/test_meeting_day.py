@@ -22,7 +22,16 @@ from server.meetings.tables import (
     Motion,
     Recusal,
 )
-from tests.conftest import CHAIR, GUEST, SCHOOL, TREATMENT, log_in, make_client, page_text, post_form
+from tests.conftest import (
+    CHAIR,
+    GUEST,
+    SCHOOL,
+    TREATMENT,
+    log_in,
+    make_client,
+    page_text,
+    post_form,
+)
 from tests.http.test_live_and_minutes import COLLABORATIVE, meeting_with_items
 from tests.meetings_helpers import days_from_today, schedule
 

@@ -230,7 +230,7 @@ async def busy_teams(demo, person: int, agency: int, count: int) -> None:
                 agenda_published_at=now - timedelta(days=30) if published else None, created_at=now, updated_at=now))
     meeting_ids = [row["id"] for row in await Meeting.insert(*meetings).returning(Meeting.id)]
     held = [meeting_id for meeting_id, meeting in zip(meeting_ids, meetings, strict=True) if meeting.live_status == "ended"]
-    await Minutes.insert(*[Minutes(meeting=meeting_id, status=["draft", "circulated"][n % 2], body="", version=1,
+    await Minutes.insert(*[Minutes(meeting=meeting_id, status=["draft", "circulated"][n % 2], record="{}", version=1,
                                    updated_at=now) for n, meeting_id in enumerate(held)])
     guest_teams = {team_id: seat["id"] for n, (team_id, seat) in enumerate(zip(team_ids, seats, strict=True))
                    if roles[n % 4] == "guest"}
