@@ -36,7 +36,7 @@ MINUTES_STATES = {
     "locked": N_("Locked"),
 }
 OUTCOMES = {
-    "done": N_("Done"),
+    "done": N_("Completed"),
     "deferred": N_("Deferred to the next meeting"),
     "not_reached": N_("Not reached"),
 }

@@ -36,6 +36,8 @@ async def test_a_whole_meeting_is_minuted_as_it_happened_and_its_unfinished_item
 
     # -- The roll: everyone, then who is not there; an alternate stands in. ----------------------
     await page.locator("#everyone-present").click()
+    await expect(attendee(page, "Jordan Ellis").get_by_role("button", name="Present", exact=True)).to_have_attribute(
+        "aria-pressed", "true")
     await expect(page.locator("#everyone-present")).to_be_focused()
     jordan = attendee(page, "Jordan Ellis")
     await jordan.get_by_role("button", name="Absent", exact=True).click()
@@ -100,14 +102,14 @@ async def test_a_whole_meeting_is_minuted_as_it_happened_and_its_unfinished_item
     await expect(row_of("Samuel Okafor")).to_contain_text("Excused")
     await expect(row_of("Beth Lindqvist")).to_contain_text("standing in for Samuel Okafor")
     items = record.locator("li.minutes-item")
-    await expect(items.nth(0)).to_contain_text("Done")
+    await expect(items.nth(0)).to_contain_text("Completed")
     await expect(items.nth(1)).to_contain_text(MOTION)
     await expect(items.nth(1)).to_contain_text(
         "Failed Moved by Marcus Reyes, seconded by Angela Brooks. For 3, against 6, abstaining 1.")
     await expect(items.nth(1)).to_contain_text("Mei Lin recused: Her program would run the second bed")
     await expect(items.nth(2)).to_contain_text("Deferred to the next meeting")
     await expect(items.nth(3)).to_contain_text("Not reached")
-    await expect(items.nth(3)).not_to_contain_text("Done")
+    await expect(items.nth(3)).not_to_contain_text("Completed")
 
     # -- Circulated: an English reader and a Spanish reader, each in their own language. ---------
     await visit(page, f"/meetings/{meeting_id}/minutes")

@@ -20,7 +20,14 @@ from hypothesis import strategies as st
 from server.accounts.tables import Person
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
-from server.meetings.tables import AgendaItem, Decision, Meeting, Minutes, MinutesComment, TemplateItem
+from server.meetings.tables import (
+    AgendaItem,
+    Decision,
+    Meeting,
+    Minutes,
+    MinutesComment,
+    TemplateItem,
+)
 from server.teams.tables import Team
 from tests.conftest import ADMIN, CHAIR, SCHOOL, demo_ids, log_in, make_client, restore_database
 from tests.http.test_hostile_forms import changed_rows, meeting_fixtures, snapshot

@@ -91,7 +91,7 @@ FORMS = {
     "outcome": ("/meetings/{meeting}/items/{item}/outcome", CHAIR, ["outcome", "notes_item", "notes", "notes_base"]),
     "next": ("/meetings/{meeting}/live/next", CHAIR, ["notes_item", "notes", "notes_base"]),
     "start": ("/meetings/{meeting}/live/start", CHAIR, ["confirmed", "publish"]),
-    "end": ("/meetings/{meeting}/live/end", CHAIR, ["confirmed", "notes_item", "notes", "notes_base"]),
+    "live_end": ("/meetings/{meeting}/live/end", CHAIR, ["confirmed", "notes_item", "notes", "notes_base"]),
     "everyone_present": ("/meetings/{meeting}/attendance/everyone", CHAIR, ["notes_item", "notes"]),
     "review": ("/meetings/{meeting}/live/actions/{action}/status", CHAIR, ["status", "version", "notes_item",
                                                                           "notes"]),
