@@ -329,7 +329,6 @@ def shoot_meeting(browser, base_url: str, language: str, locale: str, prefix: st
     settle(chair)
     chair.locator("#decision").fill(words["decision"])
     chair.locator("details.motion summary").click()
-    chair.locator("#motion").check()
     voters = chair.locator("#mover_id option:not([value=''])")
     chair.locator("#mover_id").select_option(voters.nth(0).get_attribute("value"))
     chair.locator("#seconder_id").select_option(voters.nth(1).get_attribute("value"))

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server import clock
-from server.actions.tables import ActionItem
 from server.db import lock_row, reading, writing
 from server.errors import Closed, Invalid, NotFound
 from server.forms import parse_id, too_long
@@ -80,7 +79,8 @@ async def start(access: MeetingAccess, *, confirmed: bool = False, publish: bool
         now = clock.now()
         order = await _order(meeting_id)
         first = order[0]["id"] if order else None
-        values = {Meeting.live_status: "live", Meeting.live_started_at: now, Meeting.current_item_id: first}
+        values = {Meeting.live_status: "live", Meeting.live_started_at: now, Meeting.current_item_id: first,
+                  Meeting.current_since: now if first else None}
         if publish and not access.published:
             values.update({Meeting.agenda_published_at: now, Meeting.version: Meeting.version + 1})
         await Meeting.update(values).where(Meeting.id == meeting_id)
@@ -91,30 +91,23 @@ async def start(access: MeetingAccess, *, confirmed: bool = False, publish: bool
     return []
 
 
-async def recorded(meeting_id: int) -> bool:
-    """Whether anything has been recorded in the meeting: notes, an outcome, a decision, an
-    action item (attendance taken does not count: it stays true whatever the start)."""
-    items = AgendaItem.meeting == meeting_id
-    return (
-        await AgendaItem.exists().where(items & ((AgendaItem.notes != "") | (AgendaItem.outcome != "")))
-        or await Decision.exists().where(Decision.agenda_item.meeting == meeting_id)
-        or await ActionItem.exists().where(ActionItem.source_meeting == meeting_id)
-    )
-
-
 async def undo_start(access: MeetingAccess) -> None:
-    """Takes a mistaken start back while nothing has been recorded: the meeting and its items
-    return to their plan; attendance taken stays."""
+    """Takes a mistaken start back while nothing has been recorded (policy.start_undoable): the
+    meeting and its items return to their plan; attendance taken stays."""
+    from server.meetings import agenda
+
     meeting_id = access.meeting["id"]
     async with writing():
-        await _running(access)
-        if not policy.start_undoable(await recorded(meeting_id)):
+        access = await _running(access)
+        recorded = await agenda.agenda(access)
+        if not policy.start_undoable(recorded.items, recorded.actions):
             raise Closed(NOT_UNDOABLE)
         await AgendaItem.update({
             AgendaItem.status: "pending", AgendaItem.started_at: None, AgendaItem.ended_at: None,
         }).where(AgendaItem.meeting == meeting_id)
         await Meeting.update({
             Meeting.live_status: "not_started", Meeting.live_started_at: None, Meeting.current_item_id: None,
+            Meeting.current_since: None,
         }).where(Meeting.id == meeting_id)
         await bump_version(meeting_id)
 
@@ -124,46 +117,59 @@ async def undo_start(access: MeetingAccess) -> None:
 
 @dataclass(frozen=True)
 class NotesSaved:
-    """The notes as they now stand: `theirs` is the text someone else saved meanwhile (yours
-    was not saved over it; saving again with the new `base` replaces it)."""
+    """The notes after a save: `base` is what the next save is made against; `theirs` the notes
+    someone else saved meanwhile when yours were not saved over them (`base` is then still the
+    one yours were typed against: saving again conflicts again, until you replace theirs)."""
 
-    base: str  # the hash the next save is made against
+    base: str
     theirs: str | None = None
 
 
 class NotesConflict(Closed):
-    """A move that carried notes found someone else's newer notes on the item: nothing moved."""
+    """A live action that carried notes found someone else's newer notes on the item: nothing
+    happened, and both texts go back to the chair."""
 
     def __init__(self, item_id: int, theirs: str, base: str):
         super().__init__(N_("Someone else saved notes on this item meanwhile. Both texts are shown: keep what you want, then save."))
         self.item_id, self.theirs, self.base = item_id, theirs, base
 
 
-def typed_notes(form: dict[str, str]) -> tuple[int, str, str | None] | None:
-    """The notes a live form carries along (item, text, the hash they were typed against), if any."""
+@dataclass(frozen=True)
+class TypedNotes:
+    """Notes a live form carries: the item, the text, the hash of the notes it was typed
+    against (None: the client does not say), and the hash of notes it means to replace."""
+
+    item_id: int
+    text: str
+    base: str | None
+    replacing: str | None = None
+
+
+def typed_notes(form: dict[str, str]) -> TypedNotes | None:
     item_id = parse_id(form.get("notes_item"))
     if item_id is None or "notes" not in form:
         return None
-    return item_id, str(form.get("notes", "")).replace("\r\n", "\n"), form.get("notes_base")
+    return TypedNotes(item_id, str(form.get("notes", "")).replace("\r\n", "\n"), form.get("notes_base"),
+                      form.get("replace") or None)
 
 
-async def _write_notes(access: MeetingAccess, item_id: int, text: str, base: str | None) -> NotesSaved:
-    """Inside writing(), the meeting running: saves `text` unless someone else's notes came
-    between (then both are kept: theirs stored, yours handed back). Without a `base` (a client
-    that does not say what it typed against) the text is saved as it is."""
-    if len(text) > policy.MAX_NOTES:
+async def _write_notes(access: MeetingAccess, typed: TypedNotes) -> NotesSaved:
+    """Inside writing(), the meeting running: saves the typed notes, unless someone else's
+    notes came between what they were typed against and now and the chair has not said to
+    replace those (then nothing is written, and theirs come back)."""
+    if len(typed.text) > policy.MAX_NOTES:
         raise Invalid(too_long(policy.MAX_NOTES))
-    item = await AgendaItem.select(AgendaItem.notes).where(_notes_allowed(access, item_id)).first()
+    item = await AgendaItem.select(AgendaItem.notes).where(_notes_allowed(access, typed.item_id)).first()
     if item is None:
         raise NotFound()
     stored = item["notes"]
-    if stored == text:
-        return NotesSaved(policy.notes_hash(text))
-    if stored and base is not None and policy.notes_hash(stored) != base:  # not there when typing began
-        return NotesSaved(policy.notes_hash(stored), theirs=stored)
-    await AgendaItem.update({AgendaItem.notes: text}).where(AgendaItem.id == item_id)
+    if stored == typed.text:
+        return NotesSaved(policy.notes_hash(stored))
+    if policy.notes_overwrite_theirs(stored, typed.base, typed.replacing):
+        return NotesSaved(typed.base or "", theirs=stored)
+    await AgendaItem.update({AgendaItem.notes: typed.text}).where(AgendaItem.id == typed.item_id)
     await bump_version(access.meeting["id"])
-    return NotesSaved(policy.notes_hash(text))
+    return NotesSaved(policy.notes_hash(typed.text))
 
 
 async def save_notes(access: MeetingAccess, item_id: int, form: dict[str, str]) -> tuple[NotesSaved | None, dict]:
@@ -173,18 +179,19 @@ async def save_notes(access: MeetingAccess, item_id: int, form: dict[str, str]) 
         return None, problems
     async with writing():
         access = await _running(access)
-        saved = await _write_notes(access, item_id, notes.replace("\r\n", "\n"), form.get("notes_base"))
+        saved = await _write_notes(access, TypedNotes(item_id, notes.replace("\r\n", "\n"), form.get("notes_base"),
+                                                      form.get("replace") or None))
     return saved, {}
 
 
 async def _carry_notes(access: MeetingAccess, form: dict[str, str]) -> None:
-    """Inside writing(): the notes a move carries are saved first; NotesConflict stops the move."""
+    """Inside writing(): the notes a live action carries are saved first; NotesConflict stops it."""
     typed = typed_notes(form)
     if typed is None:
         return
-    saved = await _write_notes(access, *typed)
+    saved = await _write_notes(access, typed)
     if saved.theirs is not None:
-        raise NotesConflict(typed[0], saved.theirs, saved.base)
+        raise NotesConflict(typed.item_id, saved.theirs, saved.base)
 
 
 async def keep_notes(access: MeetingAccess, form: dict[str, str]) -> None:
@@ -204,13 +211,18 @@ def _notes_allowed(access: MeetingAccess, item_id: int):
 async def go_to(access: MeetingAccess, form: dict[str, str], direction: str | None = None,
                 item_id: int | None = None) -> None:
     """Saves the notes the move carries, closes the current item (recording its actual end) and
-    opens the next, the previous or a chosen one."""
+    opens the next, the previous or a chosen one. "Next" and "previous" are from the item the
+    chair's page showed (`at_item`): if someone else has moved the meeting on meanwhile, nothing
+    moves and the page catches up (two clicks never skip an item)."""
     meeting_id = access.meeting["id"]
     async with writing():
         access = await _running(access)
         await _carry_notes(access, form)
         order = [row["id"] for row in await _order(meeting_id)]
         current = access.meeting["current_item_id"]
+        seen = parse_id(form.get("at_item"))
+        if direction is not None and seen is not None and seen != current:
+            return
         if item_id is not None:
             if item_id not in order:
                 raise NotFound()
@@ -230,7 +242,8 @@ async def go_to(access: MeetingAccess, form: dict[str, str], direction: str | No
             (AgendaItem.id == target) & AgendaItem.started_at.is_null())
         await AgendaItem.update({AgendaItem.status: "current", AgendaItem.ended_at: None}).where(
             AgendaItem.id == target)
-        await Meeting.update({Meeting.current_item_id: target}).where(Meeting.id == meeting_id)
+        await Meeting.update({Meeting.current_item_id: target, Meeting.current_since: now}).where(
+            Meeting.id == meeting_id)
         await bump_version(meeting_id)
 
 
@@ -270,6 +283,7 @@ async def end(access: MeetingAccess, form: dict[str, str]) -> None:
                 await AgendaItem.update({AgendaItem.outcome: outcome}).where(AgendaItem.id == item["id"])
         await Meeting.update({
             Meeting.live_status: "ended", Meeting.live_ended_at: now, Meeting.current_item_id: None,
+            Meeting.current_since: None,
         }).where(Meeting.id == meeting_id)
         await bump_version(meeting_id)
         await minutes.draft_from_meeting(await access.confirm(run=True))
@@ -284,8 +298,9 @@ async def add_decision(access: MeetingAccess, item_id: int, form: dict[str, str]
     text, problems = policy.validate_decision(form)
     async with writing():
         access = await _running(access)
+        await _carry_notes(access, form)
         motion = None
-        if form.get("motion") == "yes":
+        if policy.is_motion(form):
             room = await _room(access)
             motion, motion_problems = policy.validate_motion(form, room.voters)
             problems = {**problems, **motion_problems}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from server import clock
 from server.db import lock_row, reading, writing
 from server.errors import Closed, Invalid, NotFound, Stale
+from server.forms import too_long
 from server.i18n import N_
 from server.meetings import agenda, live, policy, record
 from server.meetings.access import MeetingAccess
@@ -26,11 +27,13 @@ MAX_COMMENT = 5000
 
 
 class MinutesStale(Stale):
-    """Someone saved the minutes after the form was loaded: carries the current minutes."""
+    """Someone saved the minutes after the form was loaded, and what they changed cannot be put
+    together with the form's corrections: carries the current minutes and, for a correction,
+    the form's values laid over theirs and the fields both changed."""
 
-    def __init__(self, current: dict):
+    def __init__(self, current: dict, values: dict[str, str] | None = None, conflicts: list[str] | None = None):
         super().__init__()
-        self.current = current
+        self.current, self.values, self.conflicts = current, values, conflicts or []
 
 
 async def get_minutes(meeting_id: int) -> dict | None:
@@ -184,17 +187,24 @@ async def _keep(minutes: dict, text: str, status: str, viewer_id: int, values: d
 
 async def save(access: MeetingAccess, form: dict[str, str]) -> dict[str, str]:
     """Saves corrections exactly as typed: field messages, or {}. Approved and locked minutes
-    cannot be edited; MinutesStale when someone saved since the form was loaded. Outcomes
-    corrected here are the agenda's too (what the next meeting is offered to carry over)."""
+    cannot be edited. A form loaded before someone else saved is laid over their version
+    (record.merged): what only one of them changed is kept; MinutesStale when both changed the
+    same thing. Outcomes corrected here are the agenda's too (what the next meeting is offered
+    to carry over)."""
     async with writing():
         access = await access.confirm(run=True)
         await lock_row(Meeting, access.meeting["id"])
         minutes = await get_minutes(access.meeting["id"])
         if minutes is None or not policy.minutes_editable(minutes["status"]):
             raise Closed(NOT_EDITABLE)
-        if str(minutes["version"]) != form.get("version", ""):
-            raise MinutesStale(minutes)
         before = record.loads(minutes["record"])
+        if str(minutes["version"]) != form.get("version", ""):
+            loaded = await revision(minutes["id"], record.parse_version(form.get("version")) or 0)
+            if loaded is None:
+                raise MinutesStale(minutes)
+            form, conflicts = record.merged(loaded["record"], before, form)
+            if conflicts:
+                raise MinutesStale(minutes, form, conflicts)
         after, problems = record.edited(before, form)
         if after is None:
             return problems
@@ -253,7 +263,7 @@ def validate_comment(form: dict[str, str]) -> tuple[str | None, dict[str, str]]:
     if not body:
         return None, {"body": N_("Write your comment.")}
     if len(body) > MAX_COMMENT:
-        return None, {"body": record._too_long(MAX_COMMENT)}
+        return None, {"body": too_long(MAX_COMMENT)}
     return body, {}
 
 

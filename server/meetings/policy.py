@@ -216,8 +216,8 @@ CARRIED_OVER = frozenset({"deferred", "not_reached"})  # offered to the next mee
 
 @dataclass(frozen=True)
 class Pace:
-    late_seconds: int | None  # how late the open item began against the plan (None: no item open)
-    over_seconds: int  # how long the open item has run past its planned minutes (negative: not yet)
+    late_seconds: int | None  # how late the open item was opened against the plan (None: no item open)
+    over_seconds: int  # how long it has run past what the plan allows it (negative: not yet)
     left_seconds: int  # until the scheduled end (negative: past it)
     remaining_seconds: int  # planned time of what is still to take up, the open item's rest included
 
@@ -234,21 +234,32 @@ class Pace:
 
 
 def pace(starts_at: datetime, ends_at: datetime, items: list[dict], current_id: int | None,
-         now: datetime) -> Pace:
+         current_since: datetime | None, now: datetime) -> Pace:
     """How the meeting keeps to its plan. `items` in agenda order, each with id,
-    planned_minutes, started_at and outcome; each item was planned to start when every item
-    before it had had its planned time from the scheduled start."""
-    late, over, remaining, planned_start = None, 0, 0, starts_at
+    planned_minutes, started_at and outcome; `current_since` is when the open item was last
+    opened. By now the meeting should have got through the planned minutes of every item taken
+    up so far, the open one's up to its planned minutes (an item gone back to had its planned
+    time the first time): it is behind by however much later than that it is."""
+    planned_so_far, remaining = timedelta(), 0
+    opened, allowance = None, timedelta()
     for item in items:
         planned = timedelta(minutes=item["planned_minutes"])
         if item["id"] == current_id and item["started_at"] is not None:
-            late = int((item["started_at"] - planned_start).total_seconds())
-            over = int((now - item["started_at"] - planned).total_seconds())
-            remaining += max(0, -over)
-        elif item["started_at"] is None and item["outcome"] != "deferred":
+            opened = current_since or item["started_at"]
+            if item["started_at"] < opened:  # gone back to
+                planned_so_far += planned
+            else:
+                allowance = planned
+                remaining += max(0, int((planned - (now - opened)).total_seconds()))
+        elif item["started_at"] is not None:
+            planned_so_far += planned
+        elif item["outcome"] != "deferred":
             remaining += int(planned.total_seconds())
-        planned_start += planned
-    return Pace(late, over, int((ends_at - now).total_seconds()), remaining)
+    left = int((ends_at - now).total_seconds())
+    if opened is None:
+        return Pace(None, 0, left, remaining)
+    late = int((opened - (starts_at + planned_so_far)).total_seconds())
+    return Pace(late, int((now - opened - allowance).total_seconds()), left, remaining)
 
 
 # Starting, undoing a start.
@@ -271,10 +282,11 @@ def start_questions(meeting_day: date, today: date, published: bool) -> list[str
     return questions
 
 
-def start_undoable(recorded: bool) -> bool:
-    """A start can be taken back while nothing has been recorded in the meeting (notes,
-    decisions, action items, outcomes): it only restores the plan."""
-    return not recorded
+def start_undoable(items: list[dict], actions: list[dict]) -> bool:
+    """A start can be taken back while nothing has been recorded in the meeting: no notes, no
+    outcome and no decision on any item (each with notes, outcome, decisions), no action item
+    created in it. Taking it back only restores the plan (attendance taken stays)."""
+    return not actions and not any(item["notes"] or item["outcome"] or item["decisions"] for item in items)
 
 
 # Forms.
@@ -362,6 +374,15 @@ def notes_hash(notes: str) -> str:
     return hashlib.sha256(notes.encode()).hexdigest()[:16]
 
 
+def notes_overwrite_theirs(stored: str, base: str | None, replacing: str | None) -> bool:
+    """Saving typed notes would write over notes someone else saved since the typing began
+    (`base`: the hash of what it began from; None when the client does not say), and the
+    chair has not said to replace exactly those (`replacing`: their hash)."""
+    if not stored or base is None or notes_hash(stored) == base:
+        return False
+    return replacing != notes_hash(stored)
+
+
 def validate_notes(form: dict[str, str]) -> tuple[str | None, dict[str, str]]:
     """An item's notes exactly as typed, or a message: beyond the limit nothing is saved."""
     notes = str(form.get("notes", ""))
@@ -400,6 +421,15 @@ def recusal_rows(form: dict[str, str]) -> int:
     """How many recusal rows the motion form shows: at least one, one more when asked."""
     shown = whole_number(form.get("recusal_rows", "")) or 1
     return min(MAX_RECUSALS, max(1, shown) + (1 if form.get("add_recusal") else 0))
+
+
+MOTION_FIELDS = ("mover_id", "seconder_id", "votes_for", "votes_against", "abstentions")
+
+
+def is_motion(form: dict[str, str]) -> bool:
+    """A decision is a motion when anything of a vote is filled in: a vote typed is never dropped."""
+    return any(str(form.get(field, "")).strip() for field in MOTION_FIELDS) or any(
+        str(value).strip() for key, value in form.items() if key.startswith("recusal_person_"))
 
 
 def validate_motion(form: dict[str, str], voters: dict[int, int]) -> tuple[MotionInput | None, dict[str, str]]:

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from server.forms import whole_number
-from server.i18n import N_, Formatted
+from server.forms import too_long, whole_number
+from server.i18n import N_
 from server.meetings import policy
 
 SCHEMA = 1
@@ -52,13 +52,28 @@ def _parsed(value):
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-def shown(record: dict) -> Shown:
+# What a record holds, for one written before a part was added (minutes of meetings minuted
+# as plain text, kept as their summary): every part is there when shown.
+EMPTY = {"title": "", "time_zone": "UTC", "starts_at": None, "ends_at": None, "started_at": None, "ended_at": None,
+         "location": "", "summary": "", "attendance_taken": False, "attendance": [], "guests": [], "quorum": {},
+         "items": [], "actions": []}
+EMPTY_ITEM = {"title": "", "presenter": None, "outcome": "", "started_at": None, "text": "", "decisions": [],
+              "actions": []}
+
+
+def shown(record: dict, meeting: dict | None = None) -> Shown:
     """The record as templates show it: instants as datetimes (formatted in the reader's
-    language and the team's zone), members grouped by the agency they sat for."""
-    record = {**record}
+    language and the team's zone), members grouped by the agency they sat for. What an older
+    record lacks of the meeting itself comes from the meeting."""
+    record = {**EMPTY, **record}
+    if meeting is not None:
+        for key, column in (("title", "title"), ("starts_at", "starts_at"), ("ends_at", "ends_at"),
+                            ("location", "location"), ("started_at", "live_started_at"), ("ended_at", "live_ended_at")):
+            if not record[key] and meeting.get(column):
+                record[key] = meeting[column]
     for key in ("starts_at", "ends_at", "started_at", "ended_at"):
         record[key] = _parsed(record.get(key))
-    quorum = dict(record.get("quorum") or {})
+    quorum = {"at_start": None, "reached": None, **(record.get("quorum") or {})}
     if quorum.get("reached"):
         quorum["reached"] = {**quorum["reached"], "at": _parsed(quorum["reached"]["at"])}
     record["quorum"] = quorum
@@ -76,6 +91,7 @@ def shown(record: dict) -> Shown:
     counts = {status: sum(1 for p in people if p.get("status") == status) for status in policy.ATTENDANCE}
     items = []
     for item in record.get("items", []):
+        item = {**EMPTY_ITEM, **item}
         items.append({**item, "started_at": _parsed(item.get("started_at")),
                       "display_title": policy.item_title(item["kind"], item.get("title", ""), item["number"])})
     record["items"] = items
@@ -91,22 +107,58 @@ def shown(record: dict) -> Shown:
 # Corrections.
 
 
+def fields(record: dict) -> dict[str, str]:
+    """What the corrections form edits, by field name, as the record holds it."""
+    values = {"summary": record.get("summary", "")}
+    for item in record.get("items", []):
+        key = f"item-{item['id']}"
+        values[f"{key}-outcome"] = item.get("outcome", "")
+        if item["kind"] != "case_review":
+            values[f"{key}-text"] = item.get("text", "")
+            values.update({f"decision-{d['id']}-text": d["text"] for d in item.get("decisions", [])})
+    values.update({f"attendance-{p['person']}": p.get("status", "") for p in record.get("attendance", [])})
+    return values
+
+
+def typed(field: str, value: object) -> str:
+    """A form value as the record keeps it: line ends as stored; a decision on one line."""
+    text = str(value).replace("\r\n", "\n")
+    return " ".join(text.split()) if field.startswith("decision-") else text
+
+
+def merged(loaded: dict, current: dict, form: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """A correction made on the minutes as they were when the form was loaded, laid over what
+    someone else saved since: what the form left as it was takes their value, what it changed
+    takes the form's; a field both changed, differently, is a conflict (named)."""
+    before, now = fields(loaded), fields(current)
+    values, conflicts = {}, []
+    for field, theirs in now.items():
+        mine = typed(field, form[field]) if field in form else before.get(field, theirs)
+        if mine == before.get(field, theirs):
+            values[field] = theirs
+        else:
+            values[field] = mine
+            if theirs not in (before.get(field, theirs), mine):
+                conflicts.append(field)
+    return values, conflicts
+
+
 def edited(record: dict, form: dict[str, str]) -> tuple[dict | None, dict[str, str]]:
     """The record with the corrections a form makes to what people write: the summary, each
     item's minutes and outcome, the wording of decisions, attendance. Field messages, or {}.
     Case-review items never take text (CONSENT.md)."""
     errors: dict[str, str] = {}
     new = json.loads(dumps(record))
-    summary = str(form.get("summary", new.get("summary", ""))).replace("\r\n", "\n")
+    summary = typed("summary", form.get("summary", new.get("summary", "")))
     if len(summary) > MAX_SUMMARY:
-        errors["summary"] = _too_long(MAX_SUMMARY)
+        errors["summary"] = too_long(MAX_SUMMARY)
     new["summary"] = summary
     for item in new.get("items", []):
         key = f"item-{item['id']}"
         if item["kind"] != "case_review" and f"{key}-text" in form:
-            text = str(form[f"{key}-text"]).replace("\r\n", "\n")
+            text = typed(f"{key}-text", form[f"{key}-text"])
             if len(text) > policy.MAX_NOTES:
-                errors[f"{key}-text"] = _too_long(policy.MAX_NOTES)
+                errors[f"{key}-text"] = too_long(policy.MAX_NOTES)
             item["text"] = text
         if f"{key}-outcome" in form:
             outcome = form[f"{key}-outcome"]
@@ -116,7 +168,7 @@ def edited(record: dict, form: dict[str, str]) -> tuple[dict | None, dict[str, s
         for decision in item.get("decisions", []):
             field = f"decision-{decision['id']}-text"
             if field in form:
-                text = " ".join(str(form[field]).split())
+                text = typed(field, form[field])
                 if not text or len(text) > policy.MAX_DECISION:
                     errors[field] = N_("Write the decision (at most 2000 characters).")
                 decision["text"] = text
@@ -130,10 +182,6 @@ def edited(record: dict, form: dict[str, str]) -> tuple[dict | None, dict[str, s
     if not errors and len(dumps(new)) > MAX_RECORD:
         errors["form"] = TOO_LARGE
     return (None, errors) if errors else (new, {})
-
-
-def _too_long(limit: int) -> str:
-    return Formatted(N_("This is too long: at most %(limit)s characters."), limit=limit)
 
 
 def outcomes(record: dict) -> dict[int, str]:

@@ -35,7 +35,9 @@ SCOPES = {"this": N_("Only this meeting"), "following": N_("This and following m
           "series": N_("Every meeting in the series")}
 MEETING_FIELDS = {"title", "day", "start", "duration_minutes", "location", "join_link", "description"}
 NO_STORE = {"Cache-Control": "no-store"}
-STALE_MINUTES = N_("Someone else saved these minutes after you opened them. Your corrections are below, not yet saved; what they changed is shown first. Save again to replace their version with yours.")
+STALE_MINUTES = N_("Someone else saved these minutes after you opened them and changed some of what you changed. Your corrections are below, not yet saved, with everything else they changed; what they changed is shown first. Save again to keep yours where you both changed something.")
+BOTH_CHANGED = N_("Someone else changed this too: see what they changed above. Yours is kept here.")
+STALE_MOVE = N_("Someone else changed these minutes meanwhile; here they are as they are now. Try again.")
 
 
 def page_number(value: str) -> int:
@@ -429,10 +431,14 @@ class MeetingController(Controller):
         if errors:
             return await self._live(request, found, status_code=422, errors=errors, values=form)
         if not request.htmx:
+            if saved.theirs is not None:  # both texts on the page, nothing lost
+                return await self._live(request, await refreshed(found), status_code=409, values=form,
+                                        notes_theirs=saved.theirs, notes_base=saved.base)
             return redirect(request, urls.url("live", meeting_id=meeting_id, _fragment="live"))
         return render(request, "meetings/_notes_status.html", {
+            "m_": found.meeting, "current": {"id": item_id}, "zone": found.team["time_zone"],
             "notes_theirs": saved.theirs, "notes_saved_at": found.viewer.at, "notes_base": saved.base,
-            "zone": found.team["time_zone"], "oob": True,
+            "oob": saved.theirs is None,
         }, status_code=409 if saved.theirs is not None else 200)
 
     @post("/items/{item_id:int}/decisions", status_code=200, name="item.decision")
@@ -503,7 +509,7 @@ class MeetingController(Controller):
         people who run the meeting the corrections form, the way to approval and the revisions.
         `values` are corrections typed but not saved; `theirs` what someone saved meanwhile."""
         lead = found.can_run
-        shown = record.shown(record.loads(minutes_row["record"]))
+        shown = record.shown(record.loads(minutes_row["record"]), found.meeting)
         editable = lead and policy.minutes_editable(minutes_row["status"])
         return render(request, "meetings/minutes.html", {
             "m_": found.meeting, "team": found.team, "access": found, "minutes": minutes_row, "shown": shown,
@@ -536,13 +542,16 @@ class MeetingController(Controller):
         return redirect(request, urls.url("minutes", meeting_id=meeting_id), flash="minutes_saved")
 
     async def _stale_minutes(self, request, found: MeetingAccess, stale, form: dict) -> Response:
-        """Someone saved the minutes first: the form comes back with the editor's own text, what
-        changed meanwhile beside it, and the newer version to save over (409)."""
+        """Someone saved the minutes first and changed what the editor changed too: the form
+        comes back with the editor's text (laid over everything else they saved), what changed
+        meanwhile shown first, the fields both changed marked, and the newer version to save
+        over (409)."""
         current = stale.current
         loaded = await minutes.revision(current["id"], record.parse_version(form.get("version")) or 0)
         newest = await minutes.revision(current["id"], current["version"])
         changes = self._compared(request, loaded, newest) if loaded and newest else []
-        return await self._minutes(request, found, current, {"form": STALE_MINUTES}, 409, values=form,
+        errors = {"form": STALE_MINUTES, **dict.fromkeys(stale.conflicts, BOTH_CHANGED)}
+        return await self._minutes(request, found, current, errors, 409, values=stale.values or form,
                                    theirs={"revision": newest, "changes": changes})
 
     def _compared(self, request, older: dict, newer: dict) -> list:
@@ -559,8 +568,8 @@ class MeetingController(Controller):
         try:
             problem = await minutes.move(found, status, form.get("version", ""),
                                          parse_id(form.get("approved_at_meeting", "")))
-        except minutes.MinutesStale as stale:
-            return await self._stale_minutes(request, found, stale, {})
+        except minutes.MinutesStale:
+            return await self._minutes(request, found, await self._record(meeting_id), {"status": STALE_MOVE}, 409)
         if problem:
             return await self._minutes(request, found, await self._record(meeting_id), {"status": problem}, 422)
         return redirect(request, urls.url("minutes", meeting_id=meeting_id), flash="minutes_saved")
@@ -601,7 +610,7 @@ class MeetingController(Controller):
         found, minutes_row = await self._visible_minutes(request, meeting_id)
         return found, render_text("meetings/minutes_print.html", {
             "m_": found.meeting, "team": found.team, "minutes": minutes_row, "lang": i18n.current_language.get(),
-            "shown": record.shown(record.loads(minutes_row["record"])), "zone": found.team["time_zone"],
+            "shown": record.shown(record.loads(minutes_row["record"]), found.meeting), "zone": found.team["time_zone"],
             "states": policy.MINUTES_STATES,
         })
 

@@ -75,8 +75,9 @@ async def team_meetings(access: TeamAccess, past_page: int = 1, upcoming_page: i
         invited_to = Invitation.select(Invitation.meeting).where(
             (Invitation.person == viewer.id) & (Invitation.seat == (access.standing.guest_seat or 0)))
         visible &= Meeting.id.is_in(invited_to) if access.standing.is_guest else (Meeting.id == -1)
-    ahead = visible & (Meeting.ends_at >= now) & (Meeting.live_status != "ended")
-    held = visible & ((Meeting.ends_at < now) | (Meeting.live_status == "ended"))
+    # Upcoming while it runs, even past its scheduled end; history once it has ended.
+    ahead = visible & (((Meeting.ends_at >= now) & (Meeting.live_status != "ended")) | (Meeting.live_status == "live"))
+    held = visible & (((Meeting.ends_at < now) & (Meeting.live_status != "live")) | (Meeting.live_status == "ended"))
     async with reading():
         upcoming = await Meeting.select(*LIST_COLUMNS).where(ahead).order_by(Meeting.starts_at).offset(
             (upcoming_page - 1) * PAGE).limit(PAGE + 1)

@@ -62,6 +62,7 @@ class Meeting(Table):
     live_started_at = Timestamptz(null=True, default=None)
     live_ended_at = Timestamptz(null=True, default=None)
     current_item_id = Integer(null=True, default=None)
+    current_since = Timestamptz(null=True, default=None)  # when the current item was (re)opened
     live_version = Integer(default=0)  # raised on every live change; viewers poll it
     version = Integer(default=1)
     created_at = Timestamptz()

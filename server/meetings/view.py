@@ -54,12 +54,10 @@ async def live_page(access: MeetingAccess) -> dict:
             _, people, agencies = await actions.owner_choices(access.team, access.today)
             context.update({"owners": people, "agencies": agencies})
     items = agenda_view.items if agenda_view else []
-    context["pace"] = policy.pace(meeting["starts_at"], meeting["ends_at"], items, meeting["current_item_id"], now) \
-        if meeting["live_status"] == "live" else None
-    # Nothing recorded yet (read off what the page already has): a mistaken start can be taken back.
+    context["pace"] = policy.pace(meeting["starts_at"], meeting["ends_at"], items, meeting["current_item_id"],
+                                  meeting["current_since"], now) if meeting["live_status"] == "live" else None
     context["undoable"] = meeting["live_status"] == "live" and policy.start_undoable(
-        any(item["notes"] or item["outcome"] or item["decisions"] for item in items)
-        or bool(agenda_view and agenda_view.actions))
+        items, agenda_view.actions if agenda_view else [])
     room = context["room"]
     names = {person["id"]: person["name"] for person in room.people} if room else {}
     context["voters"] = [{"id": person, "name": names.get(person, "")} for person in (room.voters if room else {})]

@@ -128,11 +128,13 @@
       JSON.stringify({ text: field.value, base: base ? base.value : "" }));
   }
   function restoreDrafts(root) {
+    // A page that says something was saved (its message) took what a plain form sent.
+    var saved = document.querySelector("#messages .flash");
     root.querySelectorAll("[data-draft-key]").forEach(function (field) {
       var stored = sessionStorage.getItem(DRAFT + field.dataset.draftKey);
       if (!stored) return;
       var draft = JSON.parse(stored);
-      if (draft.text === field.value) {
+      if (draft.text === field.value || (draft.sent && saved)) {
         sessionStorage.removeItem(DRAFT + field.dataset.draftKey);
         return;
       }
@@ -148,8 +150,10 @@
     var field = event.target;
     if (!field.dataset || !field.dataset.draftKey) return;
     keepDraft(field);
+    // "Not saved yet" once, while typing (not on every key, and never over a conflict shown).
     var status = document.getElementById("notes-status");
-    if (status && status.dataset.unsaved && field.id === "item-notes") {
+    if (status && status.dataset.unsaved && field.id === "item-notes" && !status.querySelector(".conflict")
+        && status.textContent.trim() !== status.dataset.unsaved) {
       status.innerHTML = "";
       var line = document.createElement("p");
       line.className = "meta";
@@ -167,11 +171,22 @@
     if (field.value === field.dataset.sentValue) sessionStorage.removeItem(DRAFT + field.dataset.draftKey);
     else keepDraft(field);  // typed on while it saved: the base moved on with the answer
   });
-  // Logging out on a shared computer leaves nothing typed behind.
   document.addEventListener("submit", function (event) {
-    if (!event.target.matches || !event.target.matches("form[data-logout]")) return;
-    Object.keys(sessionStorage).forEach(function (key) {
-      if (key.indexOf(DRAFT) === 0) sessionStorage.removeItem(key);
+    var form = event.target;
+    if (!form.matches) return;
+    // Logging out on a shared computer leaves nothing typed behind.
+    if (form.matches("form[data-logout]")) {
+      Object.keys(sessionStorage).forEach(function (key) {
+        if (key.indexOf(DRAFT) === 0) sessionStorage.removeItem(key);
+      });
+      return;
+    }
+    // A plain form (no htmx) sends its text away: kept, marked sent, until a page says it was
+    // saved (an ended session sends the person to log in first, and the text comes back).
+    form.querySelectorAll("[data-draft-key]").forEach(function (field) {
+      var base = baseInput(field);
+      sessionStorage.setItem(DRAFT + field.dataset.draftKey,
+        JSON.stringify({ text: field.value, base: base ? base.value : "", sent: true }));
     });
   });
 

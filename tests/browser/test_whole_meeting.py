@@ -61,7 +61,6 @@ async def test_a_whole_meeting_is_minuted_as_it_happened_and_its_unfinished_item
     decision = page.locator("form.decision-form")
     await decision.get_by_label("Record a decision").fill(MOTION)
     await decision.locator("details.motion summary").click()
-    await decision.get_by_label("Record the vote with this decision").check()
     await decision.get_by_label("Moved by").select_option(label="Marcus Reyes")
     await decision.get_by_label("Seconded by").select_option(label="Angela Brooks")
     await decision.get_by_label("Votes for").fill("3")

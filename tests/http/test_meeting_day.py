@@ -347,7 +347,7 @@ async def test_a_motion_with_a_recusal_that_fails_is_recorded_with_the_quorum_of
     item = await current_of(meeting_id)
     mover, seconder, recused = demo.people[CHAIR], demo.people[SCHOOL], demo.people["mei.lin@maple.example"]
     response = await post_form(client, f"/meetings/{meeting_id}/items/{item}/decisions", {
-        "text": "Fund a second respite bed.", "motion": "yes", "mover_id": mover, "seconder_id": seconder,
+        "text": "Fund a second respite bed.", "mover_id": mover, "seconder_id": seconder,
         "votes_for": "4", "votes_against": "6", "abstentions": "1", "majority": "simple",
         "recusal_person_0": recused, "recusal_reason_0": "Her agency would run the bed",
     }, token)
@@ -369,7 +369,7 @@ async def test_a_motion_without_a_quorum_fails_and_a_refused_one_writes_nothing(
     for person in (CHAIR, SCHOOL):
         await post_form(client, f"/meetings/{meeting_id}/attendance", {"person_id": demo.people[person],
                                                                         "status": "present"}, token)
-    vote = {"text": "Adopt the referral form.", "motion": "yes", "mover_id": demo.people[CHAIR],
+    vote = {"text": "Adopt the referral form.", "mover_id": demo.people[CHAIR],
             "votes_for": "2", "votes_against": "0"}
     decisions = await Decision.count()
     too_many = await post_form(client, f"/meetings/{meeting_id}/items/{item}/decisions",
@@ -387,7 +387,7 @@ async def test_the_motion_form_gives_one_more_recusal_row_and_keeps_what_was_typ
     item = await current_of(meeting_id)
     decisions = await Decision.count()
     response = await post_form(client, f"/meetings/{meeting_id}/items/{item}/decisions", {
-        "form": "decision", "text": "Typed so far", "motion": "yes", "recusal_rows": "1", "add_recusal": "yes"},
+        "form": "decision", "text": "Typed so far", "recusal_rows": "1", "add_recusal": "yes"},
         token, headers=HTMX)
     assert response.status_code == 200 and 'id="recusal_person_1"' in response.text
     assert 'value="Typed so far"' in response.text and await Decision.count() == decisions
@@ -414,7 +414,7 @@ async def run_a_whole_meeting(client, token, demo) -> int:
     await post_form(client, f"/meetings/{meeting_id}/items/{housing}/notes",
                     {"notes": "Two families waited over 30 days."}, token)
     await post_form(client, f"/meetings/{meeting_id}/items/{housing}/decisions", {
-        "text": "Fund a second respite bed.", "motion": "yes", "mover_id": demo.people[CHAIR],
+        "text": "Fund a second respite bed.", "mover_id": demo.people[CHAIR],
         "seconder_id": demo.people[SCHOOL], "votes_for": "3", "votes_against": "4", "abstentions": "0",
         "recusal_person_0": demo.people["mei.lin@maple.example"], "recusal_reason_0": "Her agency runs the beds",
     }, token)
@@ -599,3 +599,119 @@ async def test_the_action_item_review_of_a_past_meeting_shows_the_items_as_they_
                                            status_from="in_progress", status_to="done", note=""))
     review = (await client.get(f"/meetings/{meeting_id}")).text.split("Count the respite beds", 1)[1][:200]
     assert "In progress" in review and "Done" not in review
+
+
+# What review found (each failed before its fix).
+
+
+async def test_minutes_written_before_the_record_existed_still_show_print_and_download(app, client, demo):
+    """Minutes kept as plain text before this change were moved into a record holding only
+    their summary (see the migration): every page still shows them."""
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE), day=days_from_today(-30).isoformat())
+    await Minutes.insert(Minutes(meeting=meeting_id, status="locked", version=3, updated_at=clock.now(),
+                                 record=json.dumps({"v": 1, "summary": "Minutes typed before the upgrade."})))
+    async with await make_client(app) as member:
+        await log_in(member, SCHOOL)
+        for path in ("/minutes", "/minutes/print", "/minutes.pdf"):
+            response = await member.get(f"/meetings/{meeting_id}{path}")
+            assert response.status_code == 200, (path, response.text[:300])
+        assert "Minutes typed before the upgrade." in (await member.get(f"/meetings/{meeting_id}/minutes")).text
+        assert "Collaborative meeting" in page_text((await member.get(f"/meetings/{meeting_id}/minutes/print")).text)
+
+
+async def test_after_a_notes_conflict_typing_on_never_saves_over_theirs_until_the_chair_replaces_them(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await started(client, token, demo)
+    item = await current_of(meeting_id)
+    await AgendaItem.update({AgendaItem.notes: "The co-chair's notes"}).where(AgendaItem.id == item)
+    typed_against = policy.notes_hash("")
+    for text in ("Mine", "Mine, and more"):  # the autosave, keystroke after keystroke
+        response = await post_form(client, f"/meetings/{meeting_id}/items/{item}/notes",
+                                   {"notes": text, "notes_base": typed_against}, token, headers=HTMX)
+        assert response.status_code == 409 and 'hx-swap-oob' not in response.text
+        assert (await items_of(meeting_id))[0]["notes"] == "The co-chair's notes"
+    replaced = await post_form(client, f"/meetings/{meeting_id}/items/{item}/notes", {
+        "notes": "Mine, and theirs", "notes_base": typed_against,
+        "replace": policy.notes_hash("The co-chair's notes")}, token, headers=HTMX)
+    assert replaced.status_code == 200
+    assert (await items_of(meeting_id))[0]["notes"] == "Mine, and theirs"
+
+
+async def test_a_notes_conflict_without_javascript_shows_both_texts_and_loses_neither(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await started(client, token, demo)
+    item = await current_of(meeting_id)
+    await AgendaItem.update({AgendaItem.notes: "Saved elsewhere"}).where(AgendaItem.id == item)
+    response = await post_form(client, f"/meetings/{meeting_id}/items/{item}/notes",
+                               {"notes_item": item, "notes": "Typed here", "notes_base": policy.notes_hash("")}, token)
+    assert response.status_code == 409
+    assert ">Typed here</textarea>" in response.text and "Saved elsewhere" in response.text
+
+
+async def test_next_from_an_item_someone_else_has_already_left_moves_nothing(app, client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await started(client, token, demo)
+    first, second, _third = [item["id"] for item in await items_of(meeting_id)]
+    async with await make_client(app) as co_chair:
+        co_token = await log_in(co_chair, CO_CHAIR)
+        await post_form(co_chair, f"/meetings/{meeting_id}/live/next", {"at_item": first}, co_token)
+    await post_form(client, f"/meetings/{meeting_id}/live/next", {"at_item": first}, token)  # the chair's page: item 1
+    assert await current_of(meeting_id) == second
+    await post_form(client, f"/meetings/{meeting_id}/live/end", {"confirmed": "yes"}, token)
+    outcomes = [item["outcome"] for item in await items_of(meeting_id)]
+    assert outcomes == ["done", "done", "not_reached"]
+
+
+async def test_corrections_to_different_parts_of_the_minutes_by_two_people_are_both_kept(app, client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await run_a_whole_meeting(client, token, demo)
+    housing = (await items_of(meeting_id))[0]["id"]
+    loaded = (await Minutes.select(Minutes.version).where(Minutes.meeting == meeting_id).first())["version"]
+    async with await make_client(app) as co_chair:
+        co_token = await log_in(co_chair, CO_CHAIR)
+        await post_form(co_chair, f"/meetings/{meeting_id}/minutes",
+                        {"version": loaded, f"item-{housing}-text": "Two families waited over 35 days."}, co_token)
+    # The chair's form still holds the item's old text; she changes only the summary.
+    saved = await post_form(client, f"/meetings/{meeting_id}/minutes", {
+        "version": loaded, "summary": "Quorum by 10:05.", f"item-{housing}-text": "Two families waited over 30 days."},
+        token)
+    assert saved.status_code == 303
+    stored = json.loads((await Minutes.select(Minutes.record).where(Minutes.meeting == meeting_id).first())["record"])
+    assert stored["summary"] == "Quorum by 10:05."
+    assert stored["items"][0]["text"] == "Two families waited over 35 days."
+
+
+async def test_a_stale_move_of_the_minutes_says_so_and_does_not_speak_of_corrections(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await run_a_whole_meeting(client, token, demo)
+    response = await post_form(client, f"/meetings/{meeting_id}/minutes/status",
+                               {"status": "circulated", "version": "0"}, token)
+    assert response.status_code == 409
+    text = page_text(response.text)
+    assert "Someone else changed these minutes meanwhile" in text and "Your corrections" not in text
+
+
+async def test_a_decision_saves_the_notes_it_carries_and_a_vote_typed_is_never_dropped(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await started(client, token, demo)
+    await post_form(client, f"/meetings/{meeting_id}/attendance/everyone", {}, token)
+    item = await current_of(meeting_id)
+    await post_form(client, f"/meetings/{meeting_id}/items/{item}/decisions", {
+        "text": "Agreed.", "mover_id": demo.people[CHAIR], "votes_for": "9",
+        "notes_item": item, "notes": "Said before the vote", "notes_base": policy.notes_hash("")}, token)
+    assert (await items_of(meeting_id))[0]["notes"] == "Said before the vote"
+    assert (await Motion.select(Motion.votes_for, Motion.result).first()) == {"votes_for": 9, "result": "carried"}
+    unmoved = await post_form(client, f"/meetings/{meeting_id}/items/{item}/decisions",
+                              {"text": "Also agreed.", "votes_for": "5"}, token)
+    assert unmoved.status_code == 422 and "Choose who moved it" in unmoved.text
+
+
+async def test_a_meeting_running_past_its_scheduled_end_stays_upcoming_until_it_ends(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await started(client, token, demo)
+    ended_earlier = clock.now() - timedelta(minutes=5)
+    await Meeting.update({Meeting.starts_at: ended_earlier - timedelta(hours=1), Meeting.ends_at: ended_earlier}).where(
+        Meeting.id == meeting_id)
+    upcoming = (await client.get(f"/teams/{demo.team(COLLABORATIVE)}/meetings")).text.split('id="recent-heading"')[0]
+    assert f'href="/meetings/{meeting_id}"' in upcoming

@@ -97,19 +97,29 @@ def at(minute: int) -> datetime:
 def test_the_pace_counts_how_late_the_open_item_began_and_how_long_it_has_run_over():
     agenda = items(10, 20, 15, 15, started={1: at(0), 2: at(14)})
     # Item 2 was planned from 10:10; it began at 10:14 and has run 5 of its 20 minutes.
-    pace = policy.pace(at(0), at(90), agenda, 2, at(19))
+    pace = policy.pace(at(0), at(90), agenda, 2, at(14), at(19))
     assert (pace.behind_seconds, pace.left_seconds, pace.remaining_seconds) == (240, 71 * 60, (15 + 15 + 15) * 60)
     assert not pace.squeezed
     # At 10:40 it has run 26 minutes: 6 over, so the meeting is 10 minutes behind.
-    pace = policy.pace(at(0), at(60), agenda, 2, at(40))
+    pace = policy.pace(at(0), at(60), agenda, 2, at(14), at(40))
     assert pace.behind_seconds == 600 and pace.remaining_seconds == 30 * 60 and pace.squeezed is True
 
 
 def test_a_meeting_that_moves_faster_than_planned_is_ahead_and_a_deferred_item_needs_no_time():
     agenda = items(30, 20, 10, started={1: at(0), 2: at(12)}, deferred=(3,))
-    pace = policy.pace(at(0), at(60), agenda, 2, at(15))
+    pace = policy.pace(at(0), at(60), agenda, 2, at(12), at(15))
     assert pace.behind_seconds == -18 * 60 and pace.remaining_seconds == 17 * 60
-    assert policy.pace(at(0), at(60), agenda, None, at(15)).behind_seconds is None
+    assert policy.pace(at(0), at(60), agenda, None, None, at(15)).behind_seconds is None
+
+
+def test_going_back_to_an_item_already_taken_up_counts_only_the_time_spent_again():
+    # Three 10-minute items done in 25 minutes; back to the first at 10:25, one minute ago.
+    agenda = items(10, 10, 10, started={1: at(0), 2: at(8), 3: at(17)})
+    pace = policy.pace(at(0), at(60), agenda, 1, at(25), at(26))
+    assert pace.behind_seconds == -4 * 60  # 30 planned minutes got through in 26
+    assert pace.remaining_seconds == 0
+    later = policy.pace(at(0), at(60), agenda, 1, at(25), at(36))
+    assert later.behind_seconds == 6 * 60  # every minute spent again is a minute behind
 
 
 def test_a_start_on_another_day_or_with_a_draft_agenda_is_asked_about_first():
@@ -117,7 +127,11 @@ def test_a_start_on_another_day_or_with_a_draft_agenda_is_asked_about_first():
     assert policy.start_questions(day, day, published=True) == []
     assert policy.start_questions(day, day + timedelta(days=1), published=True) == ["other_day"]
     assert policy.start_questions(day, day, published=False) == ["draft_agenda"]
-    assert policy.start_undoable(recorded=False) and not policy.start_undoable(recorded=True)
+    fresh = [{"notes": "", "outcome": "", "decisions": []}]
+    assert policy.start_undoable(fresh, actions=[])
+    assert not policy.start_undoable([{"notes": "Said", "outcome": "", "decisions": []}], actions=[])
+    assert not policy.start_undoable([{"notes": "", "outcome": "deferred", "decisions": []}], actions=[])
+    assert not policy.start_undoable(fresh, actions=[{"id": 1}])
 
 
 def test_quorum_at_a_past_moment_follows_arrivals_and_departures():
@@ -186,6 +200,21 @@ def test_a_motion_that_makes_no_sense_is_refused_with_the_field_named(fields, fi
         data, problems = policy.validate_motion(motion(**fields, recusal_person_0="3", recusal_reason_0="Conflict"),
                                                 VOTERS)
     assert data is None and field in problems
+
+
+def test_a_vote_typed_makes_the_decision_a_motion_whatever_else_is_left_empty():
+    assert not policy.is_motion({"text": "Agreed"})
+    assert policy.is_motion({"votes_for": "3"}) and policy.is_motion({"recusal_person_0": "4"})
+    assert policy.is_motion({"mover_id": "1"})
+
+
+def test_notes_are_never_saved_over_someone_elses_unless_the_chair_replaces_exactly_those():
+    theirs = "Saved by the co-chair"
+    assert not policy.notes_overwrite_theirs("", policy.notes_hash("x"), None)  # nothing there
+    assert not policy.notes_overwrite_theirs(theirs, policy.notes_hash(theirs), None)  # typed on theirs
+    assert policy.notes_overwrite_theirs(theirs, policy.notes_hash(""), None)
+    assert not policy.notes_overwrite_theirs(theirs, policy.notes_hash(""), policy.notes_hash(theirs))
+    assert policy.notes_overwrite_theirs(theirs, policy.notes_hash(""), policy.notes_hash("older notes"))
 
 
 def test_the_motion_form_shows_one_recusal_row_and_one_more_when_asked():
