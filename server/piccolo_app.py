@@ -5,6 +5,7 @@ from piccolo.conf.apps import AppConfig
 from server.accounts.tables import Affiliation, LoginFailure, LoginSession, PasswordToken, Person
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
+from server.attachments.tables import Attachment
 from server.config import ROOT
 from server.meetings.tables import (
     AgendaItem,
@@ -42,6 +43,7 @@ APP_CONFIG = AppConfig(
         Attendance,
         Minutes,
         MinutesRevision,
+        Attachment,
         ActionItem,
         ActionUpdate,
     ],
