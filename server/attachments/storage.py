@@ -48,6 +48,12 @@ class Storage:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         return path
 
+    def _private_root(self) -> None:
+        """The folder itself, created private; one made by hand readable by others is made private."""
+        self._folder(self.root)
+        if self.root.stat().st_mode & 0o077:
+            self.root.chmod(0o700)
+
     def receive(self, source: BinaryIO, limit: int) -> Received | None:
         """`source` copied into a private file in incoming/, hashed as it goes. None (and nothing
         kept) when it holds more than `limit` bytes."""
@@ -82,7 +88,7 @@ class Storage:
 
     def scratch(self) -> Path:
         """A private folder for temporary files (a packet being built), beside the stored ones."""
-        self._folder(self.root)
+        self._private_root()
         return self._folder(self.incoming)
 
     def discard(self, received: Received) -> None:
