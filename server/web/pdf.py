@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from anyio import to_thread
 
+from server import urls
 from server.config import ROOT
 
 STATIC = (ROOT / "static").resolve()
@@ -30,9 +31,10 @@ class NotFetched(ValueError):
 def static_file(url: str) -> Path:
     """The file under static/ that a /static/ URL names; NotFetched for anything else."""
     parts = urlsplit(url)
-    if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith("/static/"):
+    prefix = urls.url("static", file_path="")  # "/static/"
+    if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith(prefix):
         raise NotFetched(url)
-    path = (STATIC / unquote(parts.path.removeprefix("/static/"))).resolve()
+    path = (STATIC / unquote(parts.path.removeprefix(prefix))).resolve()
     if STATIC not in path.parents or not path.is_file():
         raise NotFetched(url)
     return path
