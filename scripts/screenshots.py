@@ -358,17 +358,23 @@ DOCUMENT_WORDS = {
 SAMPLE_PDF = b"%PDF-1.7\n1 0 obj\n<</Type /Catalog>>\nendobj\ntrailer\n<</Root 1 0 R>>\n%%EOF\n"
 
 
+def signed_in(browser, base_url: str, locale: str, viewport: dict, email: str, language: str):
+    """A browser context of its own, logged in as `email` reading `language`, and its page."""
+    context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
+    context.on("page", watch)
+    page = context.new_page()
+    log_in(page, email)
+    choose_language(page, language)
+    return context, page
+
+
 def shoot_documents(browser, base_url: str, language: str, locale: str, prefix: str, viewport: dict,
                     collaborative: str, shooter: Shooter) -> None:
     """A meeting's documents: the chair adds a file and a link to an agenda item (and is told why a
     PDF named .docx is refused, and why a file over the limit is), then the meeting page as the
     chair and as a member sees it."""
     words = DOCUMENT_WORDS[language]
-    context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
-    context.on("page", watch)
-    chair = context.new_page()
-    log_in(chair, CHAIR)
-    choose_language(chair, language)
+    context, chair = signed_in(browser, base_url, locale, viewport, CHAIR, language)
     chair.goto(f"/teams/{collaborative}/meetings/new")
     form = chair.locator("main form")
     form.locator("#title").fill(words["title"])
@@ -416,11 +422,7 @@ def shoot_documents(browser, base_url: str, language: str, locale: str, prefix: 
     shooter.shot(chair, f"{prefix}-meeting-documents-chair")
     context.close()
 
-    context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)
-    context.on("page", watch)
-    member = context.new_page()
-    log_in(member, MEMBER)
-    choose_language(member, language)
+    context, member = signed_in(browser, base_url, locale, viewport, MEMBER, language)
     shooter.visit(member, meeting, f"{prefix}-meeting-documents-member")
     context.close()
 

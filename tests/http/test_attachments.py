@@ -325,8 +325,9 @@ async def test_removing_a_document_removes_its_file_once_no_row_points_at_it(cli
     one = await attached(client, token, meeting_id, "Budget.pdf", PDF, first)
     two = await attached(client, token, meeting_id, "Budget copy.pdf", PDF, second)  # the same bytes
     key = (await Attachment.select(Attachment.storage_key).where(Attachment.id == one).first())["storage_key"]
-    response = await post_form(client, f"/meetings/{meeting_id}/documents/{one}/delete", {}, token)
-    assert response.status_code == 303 and response.headers["location"] == f"/meetings/{meeting_id}#item-{first}"
+    response = await post_form(client, f"/meetings/{meeting_id}/documents/{one}/delete", {}, token,
+                               headers={"HX-Request": "true"})  # a button of the agenda's shared htmx form
+    assert response.status_code == 200 and response.headers["hx-redirect"] == f"/meetings/{meeting_id}#item-{first}"
     assert STORAGE.path(key).exists()  # the other row still points at it
     await post_form(client, f"/meetings/{meeting_id}/documents/{two}/delete", {}, token)
     assert not STORAGE.path(key).exists()
