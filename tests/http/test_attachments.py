@@ -314,9 +314,11 @@ async def test_only_the_people_who_run_an_open_meeting_add_or_remove_documents(a
         assert response.status_code == 403
         assert "/documents/new" not in (await member.get(f"/meetings/{meeting_id}")).text
     await Meeting.update({Meeting.live_status: "ended"}).where(Meeting.id == meeting_id)
-    response = await upload(client, token, meeting_id, "Late.pdf", PDF)
+    before = stored()
+    response = await upload(client, token, meeting_id, "Late.pdf", PDF + b"late")
     assert response.status_code == 409 and "its agenda is closed" in response.text
     assert await Attachment.count().where(Attachment.meeting == meeting_id) == 1
+    assert stored() == before
 
 
 async def test_removing_a_document_removes_its_file_once_no_row_points_at_it(client, demo):
