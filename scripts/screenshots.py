@@ -427,6 +427,73 @@ def shoot_homes(browser, base_url: str, language: str, locale: str, prefix: str,
     settle(page)
     shooter.shot(page, f"{prefix}-home-member-update-saved")
     page.context.close()
+DOCUMENT_WORDS = {
+    "en": {"title": "Collaborative meeting with documents", "item": "Housing report", "case": "Case review",
+           "file": "Housing report 2027.pdf", "wrong": "Budget.docx", "link": "County housing dashboard"},
+    "es": {"title": "Reunión de la Colaborativa con documentos", "item": "Informe de vivienda",
+           "case": "Revisión de caso", "file": "Informe de vivienda 2027.pdf", "wrong": "Presupuesto.docx",
+           "link": "Panel de vivienda del condado"},
+}
+SAMPLE_PDF = b"%PDF-1.7\n1 0 obj\n<</Type /Catalog>>\nendobj\ntrailer\n<</Root 1 0 R>>\n%%EOF\n"
+
+
+def shoot_documents(browser, base_url: str, language: str, locale: str, prefix: str, viewport: dict,
+                    collaborative: str, shooter: Shooter) -> None:
+    """A meeting's documents: the chair adds a file and a link to an agenda item (and is told why a
+    PDF named .docx is refused, and why a file over the limit is), then the meeting page as the
+    chair and as a member sees it."""
+    words = DOCUMENT_WORDS[language]
+    chair = signed_in(browser, base_url, locale, viewport, CHAIR, language)
+    chair.goto(f"/teams/{collaborative}/meetings/new")
+    form = chair.locator("main form")
+    form.locator("#title").fill(words["title"])
+    form.locator("#day").fill((clock.now().astimezone(ZoneInfo(DEMO_TIME_ZONE)).date() + timedelta(days=9)).isoformat())
+    form.locator("#start").fill("10:00")
+    with chair.expect_navigation(url="**/meetings/*"):
+        form.locator(".form-actions button[type=submit]").click()
+    meeting = re.search(r"/meetings/\d+", chair.url).group(0)
+    for kind, title in (("discussion", words["item"]), ("case_review", words["case"])):
+        add = chair.locator("#add-item-form")
+        add.locator("#title").fill(title)
+        add.locator("#kind").select_option(kind)
+        add.locator("button[type=submit]").click()
+        settle(chair)
+    with chair.expect_navigation():
+        chair.locator("#agenda-items > li", has_text=words["item"]).locator(".add-document").click()
+    shooter.shot(chair, f"{prefix}-documents-new")
+    upload = chair.locator("#upload-form")
+    upload.locator("input[type=file]").set_input_files(
+        {"name": words["wrong"], "mimeType": "application/octet-stream", "buffer": SAMPLE_PDF})
+    upload.locator("button[type=submit]").click()
+    chair.locator("#upload-form .error-summary").wait_for()
+    shooter.shot(chair, f"{prefix}-documents-refused")
+    too_large = {"name": words["file"], "mimeType": "application/pdf", "buffer": SAMPLE_PDF + b"\0" * (21 << 20)}
+    chair.locator("#upload-form input[type=file]").set_input_files(too_large)  # refused before it is sent
+    expect(chair.locator("#upload-problem")).not_to_be_empty()
+    shooter.shot(chair, f"{prefix}-documents-too-large")
+    # As a browser without JavaScript sends it (form.submit(): no htmx, no check): the server says no.
+    with chair.expect_navigation():
+        chair.locator("#upload-form").evaluate("form => form.submit()")
+    shooter.shot(chair, f"{prefix}-documents-too-large-without-javascript")
+    chair.go_back()
+    chair.locator("#upload-form input[type=file]").set_input_files(
+        {"name": words["file"], "mimeType": "application/pdf", "buffer": SAMPLE_PDF})
+    with chair.expect_navigation(url=re.compile(rf"{meeting}#")):
+        chair.locator("#upload-form button[type=submit]").click()
+    chair.goto(f"{meeting}/documents/new")
+    link = chair.locator("#link-form")
+    link.locator("input[name=title]").fill(words["link"])
+    link.locator("input[name=url]").fill("https://housing.maplecounty.example/dashboard")
+    with chair.expect_navigation(url=re.compile(rf"{meeting}#")):
+        link.locator("button[type=submit]").click()
+    with chair.expect_navigation():
+        chair.locator(f"form[action='{meeting}/publish'] button").click()
+    shooter.shot(chair, f"{prefix}-meeting-documents-chair")
+    chair.context.close()
+
+    member = signed_in(browser, base_url, locale, viewport, MEMBER, language)
+    shooter.visit(member, meeting, f"{prefix}-meeting-documents-member")
+    member.context.close()
 
 
 def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> None:
@@ -466,6 +533,7 @@ def shoot_language(browser, base_url: str, language: str, shooter: Shooter) -> N
 
         shoot_homes(browser, base_url, language, locale, prefix, viewport, shooter)
         shoot_meeting(browser, base_url, language, locale, prefix, viewport, collaborative, shooter)
+        shoot_documents(browser, base_url, language, locale, prefix, viewport, collaborative, shooter)
 
         page = signed_in(browser, base_url, locale, viewport, ADMIN, language)
         context = page.context

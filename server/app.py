@@ -11,6 +11,8 @@ from server.accounts import service as accounts
 from server.accounts.routes import AccountController
 from server.actions import routes as actions
 from server.agencies import routes as agencies
+from server.attachments import routes as attachments
+from server.attachments import service as attachment_files
 from server.config import ROOT
 from server.home import routes as home
 from server.meetings import routes as meetings
@@ -25,6 +27,7 @@ from server.web.session import csrf_config
 # What each capability's templates need, registered once per process.
 templating.register_globals({
     **agencies.TEMPLATE_GLOBALS, **teams.TEMPLATE_GLOBALS, **meetings.TEMPLATE_GLOBALS, **actions.TEMPLATE_GLOBALS,
+    **attachments.TEMPLATE_GLOBALS,
 })
 
 
@@ -41,6 +44,7 @@ def create_app() -> Litestar:
             teams.RosterController,
             meetings.TeamMeetingsController,
             meetings.MeetingController,
+            attachments.AttachmentController,
             actions.my_actions,
             actions.TeamActionsController,
             actions.ActionController,
@@ -54,7 +58,7 @@ def create_app() -> Litestar:
         plugins=[HTMXPlugin()],
         template_config=templating.template_config,
         exception_handlers=exception_handlers,
-        on_startup=[db.prepare],
+        on_startup=[db.prepare, attachment_files.sweep],
         on_shutdown=[db.close],
         openapi_config=None,
         debug=False,

@@ -28,6 +28,12 @@ class Settings:
     session_days: int
     session_idle_minutes: int
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    files_dir: Path
+    max_upload_mb: int
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:
@@ -89,6 +95,33 @@ def _trusted_proxies() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, .
         raise ConfigError(f"CONVENE_TRUSTED_PROXIES: {problem}") from None
 
 
+MAX_UPLOAD_MB_CEILING = 1024
+
+
+def _files_dir(database_url: str) -> Path:
+    """CONVENE_FILES_DIR: where uploaded files are kept. By default var/files beside the SQLite
+    database (so a copy of that folder is the whole site), or the checkout's var/files. Never
+    under static/, which is served to anyone without a login."""
+    raw = os.environ.get("CONVENE_FILES_DIR", "")
+    if raw:
+        path = Path(raw).expanduser().resolve()
+    elif database_url.startswith("sqlite:///"):
+        path = Path(database_url.removeprefix("sqlite:///")).resolve().parent / "files"
+    else:
+        path = VAR / "files"
+    static = (ROOT / "static").resolve()
+    if path == static or static in path.parents:
+        raise ConfigError(f"CONVENE_FILES_DIR must be outside {static}: everything there is served to anyone.")
+    return path
+
+
+def _max_upload_mb() -> int:
+    size = _positive_int("CONVENE_MAX_UPLOAD_MB", 20)
+    if size > MAX_UPLOAD_MB_CEILING:
+        raise ConfigError(f"CONVENE_MAX_UPLOAD_MB must be at most {MAX_UPLOAD_MB_CEILING}, not {size}.")
+    return size
+
+
 def load() -> Settings:
     env = os.environ.get("CONVENE_ENV", "development")
     if env not in {"development", "production", "test"}:
@@ -112,6 +145,8 @@ def load() -> Settings:
         session_days=_positive_int("CONVENE_SESSION_DAYS", 14),
         session_idle_minutes=_positive_int("CONVENE_SESSION_IDLE_MINUTES", 120),
         trusted_proxies=_trusted_proxies(),
+        files_dir=_files_dir(database_url),
+        max_upload_mb=_max_upload_mb(),
     )
 
 

@@ -5,6 +5,7 @@ from piccolo.conf.apps import AppConfig
 from server.accounts.tables import Affiliation, LoginFailure, LoginSession, PasswordToken, Person
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
+from server.attachments.tables import Attachment
 from server.config import ROOT
 from server.meetings.tables import (
     AgendaItem,
@@ -48,6 +49,7 @@ APP_CONFIG = AppConfig(
         Minutes,
         MinutesRevision,
         MinutesComment,
+        Attachment,
         ActionItem,
         ActionUpdate,
     ],

@@ -72,6 +72,7 @@ os.environ["CONVENE_ENV"] = "test"
 os.environ["CONVENE_SECRET_KEY"] = "test-secret-key-" + "x" * 40
 os.environ["CONVENE_BASE_URL"] = "http://testserver.local"
 os.environ["CONVENE_DB_POOL_SIZE"] = "0"
+os.environ["CONVENE_FILES_DIR"] = str(WORK_DIR / "files")  # uploads, never the checkout's var/files
 os.environ["DATABASE_URL"] = (
     _postgres_database_url() if POSTGRES_SERVER else f"sqlite:///{WORK_DIR / 'convene.sqlite3'}"
 )

@@ -16,6 +16,7 @@ from piccolo.query.functions.aggregate import Count
 
 from server import clock
 from server.actions.tables import ActionItem
+from server.attachments.tables import Attachment
 from server.db import Prepared, lock_row, reading, writing
 from server.errors import Invalid, Stale
 from server.forms import parse_id, parse_version
@@ -185,13 +186,14 @@ async def create_meeting(access: TeamAccess, data: MeetingInput, rule: Recurrenc
 
 
 async def _has_content(meeting_ids: list[int]) -> set[int]:
-    """Meetings that something hangs on (attendance, minutes, action items, invitations, a
-    start, an edit of their own)."""
+    """Meetings that something hangs on (attendance, minutes, action items, invitations,
+    documents, a start, an edit of their own)."""
     if not meeting_ids:
         return set()
     busy = set()
     for table, column in ((Attendance, Attendance.meeting), (Minutes, Minutes.meeting),
-                          (ActionItem, ActionItem.source_meeting), (Invitation, Invitation.meeting)):
+                          (ActionItem, ActionItem.source_meeting), (Invitation, Invitation.meeting),
+                          (Attachment, Attachment.meeting)):
         busy |= {row[column._meta.name] for row in await table.select(column).where(column.is_in(meeting_ids))}
     started = await Meeting.select(Meeting.id).where(
         Meeting.id.is_in(meeting_ids) & ((Meeting.live_status != "not_started") | (Meeting.detached == True))  # noqa: E712

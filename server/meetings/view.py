@@ -4,6 +4,7 @@ chair's editing aids), the live view, and what a watching page's poll needs."""
 from __future__ import annotations
 
 from server.actions import service as actions
+from server.attachments import service as attachments
 from server.db import reading
 from server.meetings import agenda, live, policy, scheduling
 from server.meetings.access import MeetingAccess
@@ -21,6 +22,7 @@ async def meeting_page(access: MeetingAccess, *, editing_aids: bool = True) -> d
             "series": await scheduling.get_series(meeting["series"]),
             "watch": policy.is_watched(meeting["live_status"], meeting["status"], meeting["starts_at"], now),
         }
+        context["documents"] = await attachments.on_agenda(access, context["agenda"])
         if access.can_run and editing_aids:
             people = await membership.seated(access.team, access.today)
             context.update({

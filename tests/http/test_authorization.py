@@ -37,6 +37,7 @@ database is emptied before each test anyway.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -48,9 +49,12 @@ from server.accounts.service import create_password_link
 from server.accounts.tables import Affiliation
 from server.actions import service as actions
 from server.app import create_app
+from server.attachments.service import STORAGE
+from server.attachments.tables import Attachment
 from server.meetings import agenda, minutes, scheduling
 from server.meetings.tables import Invitation, Meeting, Minutes, MinutesComment
 from server.teams.tables import Membership
+from tests.attachment_samples import PDF
 from tests.conftest import (
     ADMIN,
     CHAIR,
@@ -283,6 +287,14 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/meetings/{meeting_id:int}/minutes/compare"): route(MEETING_RUN),  # no versions: 422
     ("POST", "/meetings/{meeting_id:int}/minutes/comments"): route(MINUTES_VIEW),  # empty: 422
     ("POST", "/meetings/{meeting_id:int}/minutes/comments/{comment_id:int}/addressed"): route(MEETING_RUN),
+    # Documents and links: part of the agenda, seen by whoever sees it; added and removed by the
+    # people who run the meeting while its agenda is open (the meeting of the table has ended: 409).
+    ("GET", "/meetings/{meeting_id:int}/documents/new"): route(MEETING_RUN),
+    ("POST", "/meetings/{meeting_id:int}/documents"): route(MEETING_RUN),  # closed: 409
+    ("POST", "/meetings/{meeting_id:int}/links"): route(MEETING_RUN),  # closed: 409
+    ("POST", "/meetings/{meeting_id:int}/documents/{attachment_id:int}/delete"): route(MEETING_RUN),  # closed
+    ("GET", "/meetings/{meeting_id:int}/documents/{attachment_id:int}"): route(MEETING_VIEW),
+    ("GET", "/meetings/{meeting_id:int}/packet"): route(MEETING_VIEW),
     # Action items: leads create and edit; the owner (or their agency) reports progress.
     ("GET", "/actions"): route(LOGGED_IN),  # the viewer's own, across teams
     ("GET", "/teams/{team_id:int}/actions"): route(TEAM_ACTIONS),
@@ -325,6 +337,7 @@ def test_every_route_has_an_authorization_entry():
 class MeetingIds:
     meeting: int
     items: dict[str, int]  # "item", "spare", "carry", "template": what fills {item_id}
+    attachment: int  # a document on the table's meeting: {attachment_id}
 
 
 @dataclass(frozen=True)
@@ -355,6 +368,7 @@ class Ids:
             "item_id": meeting.items[spec.item],
             "action_id": records.action,
             "comment_id": records.comment,
+            "attachment_id": meeting.attachment,
         }
         return PARAM_RE.sub(lambda match: str(values[match.group(1)]), template)
 
@@ -392,6 +406,7 @@ async def table_records(demo, team_key: str) -> TeamRecords:
     comment = (await MinutesComment.select(MinutesComment.id).first())["id"]
     if team_key == "collab":  # the guest is invited to the meeting of the table, not the earlier one
         await scheduling.invite(table, {"person_id": str(demo.people[GUEST])})
+    document = await stored_document(table.meeting["id"], item, lead.viewer.id)
     owner, agency = ACTION_OWNERS[team_key]
     action, problems = await actions.create(lead, {
         "title": "Walk: share the respite waitlist", "owner_id": str(demo.people[owner]),
@@ -402,14 +417,25 @@ async def table_records(demo, team_key: str) -> TeamRecords:
         meetings={
             "table": MeetingIds(table.meeting["id"], {
                 "item": item, "spare": spare, "carry": carry_item, "template": template_item,
-            }),
+            }, document),
             "earlier": MeetingIds(earlier.meeting["id"], dict.fromkeys(
                 ("item", "spare", "carry", "template"), carry_item,
-            )),
+            ), document),
         },
         action=action,
         comment=comment,
     )
+
+
+async def stored_document(meeting_id: int, item_id: int, person_id: int) -> int:
+    """A PDF on an item of the meeting (whose agenda has closed: stored as the upload would)."""
+    received = STORAGE.receive(io.BytesIO(PDF), len(PDF))
+    row = await Attachment.insert(Attachment(
+        meeting=meeting_id, agenda_item=item_id, kind="file", title="Walk: budget.pdf", media_type="application/pdf",
+        size=received.size, sha256=received.sha256, storage_key=STORAGE.place(received), uploaded_by=person_id,
+        uploaded_at=clock.now(),
+    )).returning(Attachment.id)
+    return row[0]["id"]
 
 
 def outcome(response) -> str:

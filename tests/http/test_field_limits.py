@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from server.accounts.tables import Person
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
+from server.attachments.tables import Attachment
 from server.meetings.tables import (
     AgendaItem,
     Decision,
@@ -97,6 +98,10 @@ CASES = {
                                                                    "owner_id": str(demo.people[SCHOOL])},
                            "description", 5000, ActionItem, "description"),
     "progress.note": (SCHOOL, "/actions/{action}/progress", None, "note", 5000, ActionUpdate, "note"),
+    "link.title": (CHAIR, "/meetings/{meeting}/links", lambda demo: {"url": "https://maplecounty.example/budget"},
+                   "title", 200, Attachment, "title"),
+    "link.url": (CHAIR, "/meetings/{meeting}/links", lambda demo: {"title": unique("Link ")}, "url", 500, Attachment,
+                 "url"),
 }
 # Forms whose other fields depend on the row's current state.
 STATEFUL = {
@@ -142,7 +147,7 @@ def test_a_field_saves_exactly_up_to_its_limit_and_refuses_longer_with_nothing_w
             return {"status": "in_progress", "version": str((await STATEFUL[case](ids))["version"])}
         return base(demo)
 
-    shape = {"email": "email", "join_link": "link"}.get(field, "text")
+    shape = {"email": "email", "join_link": "link", "url": "link"}.get(field, "text")
     shortest = {"email": 24, "link": 40}.get(shape, 8)
 
     @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)

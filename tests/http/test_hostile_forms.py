@@ -13,6 +13,8 @@ from server.accounts.tables import Affiliation, Person
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
 from server.app import create_app
+from server.attachments.service import STORAGE
+from server.attachments.tables import Attachment
 from server.i18n import gettext
 from server.meetings.tables import (
     AgendaItem,
@@ -30,6 +32,7 @@ from server.meetings.tables import (
 from server.teams.tables import Membership, Team
 from server.web.flash import FLASH_MESSAGES
 from server.web.responses import FLASH_COOKIE
+from tests.attachment_samples import CSV, EXE, HTML, PDF, SVG, TEXT, odf, ooxml, plain_zip
 from tests.conftest import (
     ADMIN,
     CHAIR,
@@ -107,6 +110,8 @@ FORMS = {
                                                  "due_on", "status", "version"]),
     "progress": ("/actions/{action}/progress", SCHOOL, ["status", "note", "due_on", "version"]),
     "home_progress": ("/home/actions/{action}/progress", SCHOOL, ["status", "note", "due_on", "version"]),
+    "link": ("/meetings/{meeting}/links", CHAIR, ["title", "url", "item_id"]),
+    "upload": ("/meetings/{meeting}/documents", CHAIR, ["item_id", "file"]),  # no file part: see below for files
 }
 
 
@@ -120,22 +125,25 @@ VALID = {
     "notes": {"notes": "What was said."},
     "comment": {"body": "Item 1 should say 35 days."},
     "decision": {"text": "Agreed to meet again."},
+    "link": {"title": "County budget", "url": "https://www.maplecounty.example/budget"},
 }
 
 WATCHED = (Agency, Person, Affiliation, Team, Membership, Series, Meeting, AgendaItem, Decision, Motion, Recusal,
-           TemplateItem, Attendance, Minutes, MinutesRevision, MinutesComment, ActionItem, ActionUpdate)
+           TemplateItem, Attendance, Minutes, MinutesRevision, MinutesComment, ActionItem, ActionUpdate, Attachment)
 
 
 async def snapshot() -> tuple[tuple[str, ...], ...]:
-    """Every row of every watched table, column by column."""
+    """Every row of every watched table, column by column; then every file in upload storage
+    (stored, and half-received in incoming/)."""
     async with db.reading():
-        return tuple([tuple(repr(sorted(row.items())) for row in await table.select().order_by(table.id))
-                      for table in WATCHED])
+        rows = [tuple(repr(sorted(row.items())) for row in await table.select().order_by(table.id))
+                for table in WATCHED]
+    return (*rows, tuple(sorted(STORAGE.keys())) + tuple(str(path) for path in STORAGE.incoming_files()))
 
 
 def changed_rows(before: tuple, after: tuple) -> dict[str, int]:
-    return {table._meta.tablename: len(set(b) ^ set(a)) for table, b, a in zip(WATCHED, before, after, strict=True)
-            if b != a}
+    names = [table._meta.tablename for table in WATCHED] + ["stored files"]
+    return {name: len(set(b) ^ set(a)) for name, b, a in zip(names, before, after, strict=True) if b != a}
 
 
 async def shows_a_clean_save(client, response) -> None:
@@ -150,6 +158,20 @@ async def shows_a_clean_save(client, response) -> None:
     assert page.status_code == 200, (location, page.status_code)
     if flash:
         assert gettext(FLASH_MESSAGES[flash]) in page.text, (location, flash)  # translations are not escaped
+
+
+async def judge(client, state: dict, response, example) -> None:
+    """A refusal (4xx) is an HTML page and changed nothing; anything else is a clean save, which
+    becomes the state the next example is compared with."""
+    before = state["rows"]
+    assert response.status_code < 500, (example, response.text[:500])
+    after = await snapshot()
+    if response.status_code >= 400:
+        assert after == before, (example, changed_rows(before, after))
+        assert response.headers["content-type"].startswith("text/html")
+    else:
+        await shows_a_clean_save(client, response)
+        state["rows"] = after
 
 
 async def meeting_fixtures(demo, team_id: int) -> dict[str, int]:
@@ -198,16 +220,7 @@ def test_hostile_form_values_get_a_4xx_or_a_clean_save_never_a_500(name, shared_
     @given(form=form_for(fields))
     def check(form):
         async def attempt():
-            before = state["rows"]
-            response = await client.post(path, data={**form, "_csrf_token": token})
-            assert response.status_code < 500, (form, response.text[:500])
-            after = await snapshot()
-            if response.status_code >= 400:
-                assert after == before, (form, changed_rows(before, after))
-                assert response.headers["content-type"].startswith("text/html")
-            else:
-                await shows_a_clean_save(client, response)
-                state["rows"] = after
+            await judge(client, state, await client.post(path, data={**form, "_csrf_token": token}), form)
         loop.run_until_complete(attempt())
 
     try:
@@ -219,6 +232,60 @@ def test_hostile_form_values_get_a_4xx_or_a_clean_save_never_a_500(name, shared_
                 assert after != state["rows"], "a clean save writes"
                 state["rows"] = after
             loop.run_until_complete(clean_save())
+        check()
+    finally:
+        loop.run_until_complete(client.__aexit__(None, None, None))
+        loop.close()
+
+
+UPLOAD_NAMES = st.one_of(
+    st.sampled_from(["Budget.pdf", "Budget.docx", "notes.txt", "data.csv", "Informe.odt", "slides.pptx", "x.exe",
+                     "page.html", "image.svg", "noextension", ".pdf", "", "a" * 300 + ".pdf", "..\\..\\etc.pdf",
+                     "report\u202efdp.exe", "nul\x00.pdf", "C:\\fakepath\\Budget.pdf"]),
+    st.text(max_size=40).map(lambda stem: stem + ".pdf"),
+)
+UPLOAD_CONTENTS = st.one_of(
+    st.sampled_from([PDF, TEXT, CSV, HTML, SVG, EXE, b"", ooxml("docx"), ooxml("docm"), odf("odt"), plain_zip(),
+                     b"PK\x03\x04" + b"\x00" * 30, "año".encode("latin-1"), b"%PDF-" + b"\xff" * 100]),
+    st.binary(max_size=2000),
+)
+
+
+def test_hostile_uploads_get_a_4xx_or_a_clean_save_and_a_refusal_leaves_no_row_and_no_file(shared_app):
+    """Any name, any content, any target: a refusal writes no row and leaves no file in storage."""
+    loop = asyncio.new_event_loop()
+
+    async def setup():
+        await restore_database("demo")
+        client = await make_client(shared_app)
+        await client.__aenter__()
+        token = await log_in(client, CHAIR)
+        ids = await meeting_fixtures(demo_ids(), demo_ids().team("Community Collaborative"))
+        return client, token, ids
+
+    client, token, ids = loop.run_until_complete(setup())
+    state = {"rows": loop.run_until_complete(snapshot())}
+    targets = st.sampled_from(["", str(ids["item"]), "0", "-1", "x", str(ids["item"] + 1000), "9" * 30])
+
+    async def post(name: str, content: bytes, target: str):
+        return await client.post(f"/meetings/{ids['meeting']}/documents", data={"item_id": target, "_csrf_token": token},
+                                 files={"file": (name, content, "application/pdf")})
+
+    async def clean_save():
+        await shows_a_clean_save(client, await post("Budget.pdf", PDF, str(ids["item"])))
+        after = await snapshot()
+        assert after != state["rows"], "a clean save writes"
+        state["rows"] = after
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(name=UPLOAD_NAMES, content=UPLOAD_CONTENTS, target=targets)
+    def check(name, content, target):
+        async def attempt():
+            await judge(client, state, await post(name, content, target), (name, content[:40], target))
+        loop.run_until_complete(attempt())
+
+    try:
+        loop.run_until_complete(clean_save())
         check()
     finally:
         loop.run_until_complete(client.__aexit__(None, None, None))

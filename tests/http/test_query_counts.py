@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from server import clock, db
@@ -51,7 +52,11 @@ async def test_the_chairs_roster_page_runs_a_handful_of_statements(client, demo,
 
 
 async def agenda_of(meeting_id: int, count: int, presenter: int) -> None:
+    """`count` items, each with a decision, a document and a link; and one for the whole meeting."""
+    from server.attachments.service import STORAGE
+    from server.attachments.tables import Attachment
     from server.meetings.tables import AgendaItem, Decision
+    from tests.attachment_samples import PDF
 
     rows = await AgendaItem.insert(*[
         AgendaItem(meeting=meeting_id, position=n, kind=["discussion", "action_item_review", "decision"][n % 3],
@@ -59,12 +64,22 @@ async def agenda_of(meeting_id: int, count: int, presenter: int) -> None:
         for n in range(count)
     ]).returning(AgendaItem.id)
     await Decision.insert(*[Decision(agenda_item=r["id"], text="Agreed", recorded_at=clock.now()) for r in rows])
+    key = STORAGE.place(STORAGE.receive(io.BytesIO(PDF), len(PDF)))
+    await Attachment.insert(*[
+        Attachment(meeting=meeting_id, agenda_item=item, kind=kind, title=f"Document {n}.pdf", url=url,
+                   media_type="application/pdf" if kind == "file" else "", size=len(PDF),
+                   storage_key=key if kind == "file" else "",
+                   uploaded_at=clock.now())
+        for n, item in enumerate([None] + [r["id"] for r in rows])
+        for kind, url in (("file", ""), ("link", f"https://example.org/{n}"))
+    ])
 
 
 # What the meeting pages cost, pinned: a change that adds a statement shows up here.
-MEETING_PAGE = 7  # session, access (with minutes), items with decisions, action items, roster, carry-over, guests
+MEETING_PAGE = 8  # session, access (with minutes), items with decisions, action items, documents, roster,
+# carry-over, guests
 LIVE_VIEW = 7  # session, access, items with decisions, action items, roster, check-ins, owners
-CHANGED_PANEL = 4  # a member watching: session, access, items with decisions, action items
+CHANGED_PANEL = 5  # a member watching: session, access, items with decisions, action items, documents
 UNCHANGED_POLL = 2  # session, and the meeting with the viewer's standing
 # Access, the access again inside the write, roster, count, insert, bump (PostgreSQL also locks
 # the meeting's row); then the agenda.
@@ -101,6 +116,23 @@ async def test_the_meeting_page_costs_the_same_with_5_and_60_agenda_items(app, c
             response = await member.get(f"/meetings/{meeting_id}/live/panel", headers={"HX-Request": "true"})
             assert response.status_code == 200
             assert len(count_queries) == CHANGED_PANEL, (meeting_id, count_queries.statements)
+
+
+PACKET = 5  # session, access, items with decisions, action items, documents
+
+
+async def test_the_meeting_packet_costs_the_same_with_5_and_60_agenda_items(client, demo, count_queries):
+    import zipfile
+
+    token = await log_in(client, CHAIR)
+    small, large = await two_meetings(client, token, demo)
+    for meeting_id, items in ((small, 5), (large, 60)):
+        count_queries.statements.clear()
+        response = await client.get(f"/meetings/{meeting_id}/packet")
+        assert response.status_code == 200
+        assert len(count_queries) == PACKET, count_queries.statements
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            assert len(archive.namelist()) == 1 + 1 + items  # the agenda, the meeting's document, one per item
 
 
 async def test_an_unchanged_live_poll_costs_two_statements(client, demo, count_queries):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.config import ConfigError, load
+from server.config import ROOT, ConfigError, load
 
 SECRET = "a" * 40
 
@@ -43,4 +43,29 @@ def test_the_idle_timeout_is_two_hours_unless_set(production):
     for bad in ("0", "-5", "two hours", ""):
         production.setenv("CONVENE_SESSION_IDLE_MINUTES", bad)
         with pytest.raises(ConfigError, match="CONVENE_SESSION_IDLE_MINUTES"):
+            load()
+
+
+def test_uploaded_files_live_beside_the_sqlite_database_unless_told_and_never_under_static(production, tmp_path):
+    production.setenv("CONVENE_BASE_URL", "https://convene.county.example")
+    production.delenv("CONVENE_FILES_DIR", raising=False)
+    production.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'var' / 'convene.sqlite3'}")
+    assert load().files_dir == tmp_path / "var" / "files"
+    production.setenv("CONVENE_FILES_DIR", str(tmp_path / "documents"))
+    assert load().files_dir == tmp_path / "documents"
+    for inside in ("static", "static/files", "static/../static/css"):
+        production.setenv("CONVENE_FILES_DIR", str(ROOT / inside))
+        with pytest.raises(ConfigError, match="outside"):
+            load()
+
+
+def test_the_upload_limit_is_20_mb_unless_set_and_at_most_a_gigabyte(production):
+    production.setenv("CONVENE_BASE_URL", "https://convene.county.example")
+    production.delenv("CONVENE_MAX_UPLOAD_MB", raising=False)
+    assert load().max_upload_mb == 20 and load().max_upload_bytes == 20 * 1024 * 1024
+    production.setenv("CONVENE_MAX_UPLOAD_MB", "50")
+    assert load().max_upload_mb == 50
+    for bad in ("0", "1025", "20MB", "-1"):
+        production.setenv("CONVENE_MAX_UPLOAD_MB", bad)
+        with pytest.raises(ConfigError, match="CONVENE_MAX_UPLOAD_MB"):
             load()

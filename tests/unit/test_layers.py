@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "server"
-CAPABILITIES = {"accounts", "actions", "agencies", "home", "meetings", "people", "teams"}
+CAPABILITIES = {"accounts", "actions", "agencies", "attachments", "home", "meetings", "people", "teams"}
 TABLES_WITH_STANDING = {"Membership", "Affiliation"}
 DATE_COLUMNS = {"started_on", "ended_on"}
 
