@@ -18,7 +18,7 @@ from server.meetings import agenda, minutes, scheduling
 from server.meetings.policy import MeetingInput
 from server.meetings.tables import AgendaItem, Minutes, TemplateItem
 from tests.browser.conftest import axe_check, expect, log_in, settle, visit, watch
-from tests.conftest import CHAIR, PASSWORD
+from tests.conftest import CHAIR, PASSWORD, SCHOOL
 from tests.meetings_helpers import add_item, days_from_today, on_meeting, on_team
 
 pytestmark = pytest.mark.browser
@@ -27,6 +27,7 @@ COLLABORATIVE = "Community Collaborative"
 CO_CHAIR = "kevin.oconnell@maple.example"
 NOTES = "Waits at the middle schools are six weeks; two counselors are out until March."
 MORE = " The district asks for a second clinician."
+CO_CHAIRS = "Kevin: the counselors' leave ends in March."
 
 
 async def published_meeting_today(demo, titles=("Welcome", "School referrals", "Respite beds")) -> int:
@@ -76,22 +77,52 @@ async def test_live_notes_survive_moving_on_and_a_session_that_ends_mid_meeting(
     await expect(page.get_by_label("Notes", exact=True)).to_have_value(NOTES)
     assert (await notes_of(meeting_id))["School referrals"] == NOTES
 
-    # Typing goes on; the session ends before the autosave reaches the server.
+    # Typing goes on; the session ends before the autosave reaches the server, and meanwhile
+    # the co-chair saves notes of her own on the item.
     await LoginSession.delete().where(LoginSession.id > 0)
+    school_referrals = (await AgendaItem.select(AgendaItem.id).where(
+        (AgendaItem.meeting == meeting_id) & (AgendaItem.title == "School referrals")).first())["id"]
     await page.get_by_label("Notes", exact=True).press("Control+End")
     await page.get_by_label("Notes", exact=True).press_sequentially(MORE)
     await page.wait_for_url(re.compile(r"/login\?next="))
+    await AgendaItem.update({AgendaItem.notes: CO_CHAIRS}).where(AgendaItem.id == school_referrals)
     await axe_check(page, "login after the session ended")
     form = page.locator("#login-form")
     await form.locator("#email").fill(CHAIR)
     await form.locator("#password").fill(PASSWORD)
     await form.locator("button[type=submit]").click()
     await page.wait_for_url(re.compile(rf"/meetings/{meeting_id}/live$"))
+    # Back on the page: what was typed is in the box; the co-chair's notes are beside it, not overwritten.
     await expect(page.get_by_label("Notes", exact=True)).to_have_value(NOTES + MORE)
-    await expect(page.locator("#notes-status")).to_contain_text("Saved at")
-    assert (await notes_of(meeting_id))["School referrals"] == NOTES + MORE
+    conflict = page.locator("#notes-status .conflict")
+    await expect(conflict).to_contain_text(CO_CHAIRS)
+    assert (await notes_of(meeting_id))["School referrals"] == CO_CHAIRS
     await settle(page)
-    await axe_check(page, "live view, back after logging in again")
+    await axe_check(page, "live view, back after logging in again, both texts shown")
+    await page.get_by_label("Notes", exact=True).press("Control+End")
+    await page.get_by_label("Notes", exact=True).press_sequentially(" (Co-chair: counselors back in March.)")
+    await expect(conflict).to_be_visible()
+    assert (await notes_of(meeting_id))["School referrals"] == CO_CHAIRS  # typing on never saves over hers
+    await page.locator("#notes-replace").click()
+    await expect(page.locator("#notes-status")).to_contain_text("Saved at")
+    assert (await notes_of(meeting_id))["School referrals"] == NOTES + MORE + " (Co-chair: counselors back in March.)"
+
+
+async def test_a_comment_sent_on_circulated_minutes_is_not_brought_back_into_the_box(page, demo):
+    lead = await on_team(demo, CHAIR, demo.team(COLLABORATIVE))
+    meeting_id = await scheduling.create_meeting(
+        lead, MeetingInput("Meeting held by phone", days_from_today(-2), time(10), 60, "", "", ""), None)
+    chair = await on_meeting(demo, CHAIR, meeting_id)
+    await minutes.start_minutes(chair)
+    await minutes.move(await on_meeting(demo, CHAIR, meeting_id), "circulated", "1")
+    await log_in(page, SCHOOL)
+    await visit(page, f"/meetings/{meeting_id}/minutes")
+    await page.get_by_label("Your comment").fill("Item 1 should say 35 days.")
+    await page.get_by_role("button", name="Send the comment").click()
+    await expect(page.get_by_text("Your comment is saved.")).to_be_visible()
+    await expect(page.locator(".comment-body")).to_have_text("Item 1 should say 35 days.")
+    await expect(page.get_by_label("Your comment")).to_have_value("")
+    await axe_check(page, "minutes after a comment")
 
 
 async def test_two_people_correcting_the_minutes_both_keep_their_text(browser, page, live_server, demo):
@@ -114,7 +145,8 @@ async def test_two_people_correcting_the_minutes_both_keep_their_text(browser, p
         await expect(co_chair.get_by_text("The minutes are saved.")).to_be_visible()
         await page.get_by_label("Summary and other business").fill("Marcus's summary: respite beds first.")
         await page.locator("#minutes-save").click()
-        await expect(page.get_by_role("alert")).to_contain_text("Someone else saved these minutes")
+        await expect(page.locator(".conflict[role=alert]")).to_contain_text("Someone else saved these minutes")
+        await expect(page.locator(".error-summary")).to_contain_text("Someone else changed this too")
         await expect(page.locator(".compared")).to_contain_text("Kevin's summary: quorum by 10:05.")
         await expect(page.get_by_label("Summary and other business")).to_have_value(
             "Marcus's summary: respite beds first.")
