@@ -22,7 +22,6 @@ from markupsafe import Markup
 from server import clock, i18n, urls
 from server.config import ROOT, settings
 from server.forms import neutralised
-from server.web.flash import FLASH_MESSAGES
 from server.web.fragment_cache import FragmentCache
 
 HTMX_FILE = "js/htmx-2.0.11.min.js"
@@ -69,7 +68,6 @@ def make_environment() -> Environment:
         ngettext=template_ngettext,
         LANGUAGES=i18n.LANGUAGES,
         HTMX_FILE=HTMX_FILE,
-        FLASH_MESSAGES=FLASH_MESSAGES,
         url=urls.url,
         labelled=lambda mapping: [(code, i18n.gettext(label)) for code, label in mapping.items()],
         translated=lambda mapping: {code: i18n.gettext(label) for code, label in mapping.items()},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,22 +14,24 @@ from server.accounts.tables import Affiliation, Person
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
 from server.app import create_app
-from server.i18n import gettext
 from server.meetings.tables import (
     AgendaItem,
     Attendance,
     Decision,
+    Invitation,
     Meeting,
     Minutes,
     Series,
     TemplateItem,
 )
 from server.teams.tables import Membership, Team
-from server.web.flash import FLASH_MESSAGES
+from server.web.flash import message_from_cookie
 from server.web.responses import FLASH_COOKIE
+from server.web.templating import template_gettext
 from tests.conftest import (
     ADMIN,
     CHAIR,
+    GUEST,
     SCHOOL,
     demo_ids,
     log_in,
@@ -77,6 +80,7 @@ FORMS = {
     "order": ("/meetings/{meeting}/items/order", CHAIR, ["order"]),
     "template": ("/teams/{team}/meetings/template", CHAIR, ["title", "kind", "planned_minutes"]),
     "invite": ("/meetings/{meeting}/invitations", CHAIR, ["person_id"]),
+    "uninvite": ("/meetings/{meeting}/invitations/{guest}/delete", CHAIR, ["person_id", "version"]),
     "attendance": ("/meetings/{meeting}/attendance", CHAIR, ["person_id", "status", "standing_in_for",
                                                              "departed", "departed_status"]),
     "notes": ("/meetings/{meeting}/items/{item}/notes", CHAIR, ["notes"]),
@@ -105,7 +109,7 @@ VALID = {
 }
 
 WATCHED = (Agency, Person, Affiliation, Team, Membership, Series, Meeting, AgendaItem, Decision, TemplateItem,
-           Attendance, Minutes, ActionItem, ActionUpdate)
+           Attendance, Minutes, ActionItem, ActionUpdate, Invitation)
 
 
 async def snapshot() -> tuple[tuple[str, ...], ...]:
@@ -131,11 +135,13 @@ async def shows_a_clean_save(client, response) -> None:
     page = await client.get(location)
     assert page.status_code == 200, (location, page.status_code)
     if flash:
-        assert gettext(FLASH_MESSAGES[flash]) in page.text, (location, flash)  # translations are not escaped
+        message = message_from_cookie(flash)
+        assert message is not None, flash
+        assert html.unescape(template_gettext(message)) in html.unescape(page.text), (location, flash)
 
 
 async def meeting_fixtures(demo, team_id: int) -> dict[str, int]:
-    """A past meeting with an item, minutes, and an action item the member persona owns."""
+    """A past meeting with an item, minutes, an invited guest, and an action item the member persona owns."""
     chair = await make_client(create_app())
     async with chair:
         token = await log_in(chair, CHAIR)
@@ -149,8 +155,9 @@ async def meeting_fixtures(demo, team_id: int) -> dict[str, int]:
         response = await post_form(chair, f"/teams/{team_id}/actions", {
             "title": "Owned by the member", "owner_id": demo.people[SCHOOL], "status": "open"}, token)
         action = int(response.headers["location"].rsplit("/", 1)[1])
+        await post_form(chair, f"/meetings/{meeting}/invitations", {"person_id": demo.people[GUEST]}, token)
     item = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting).first()
-    return {"meeting": meeting, "item": item["id"], "action": action}
+    return {"meeting": meeting, "item": item["id"], "action": action, "guest": demo.people[GUEST]}
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))

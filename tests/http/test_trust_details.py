@@ -4,12 +4,15 @@ only when a later meeting exists; the Spanish word families use."""
 
 from __future__ import annotations
 
+import base64
+import html
+
 from server.actions import service as actions
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
-from server.meetings.tables import Meeting, Minutes
+from server.meetings.tables import AgendaItem, Invitation, Meeting, Minutes
 from server.teams.tables import Membership
-from tests.conftest import ADMIN, CHAIR, SCHOOL, log_in, make_client, post_form
+from tests.conftest import ADMIN, CHAIR, GUEST, SCHOOL, log_in, make_client, post_form
 from tests.meetings_helpers import days_from_today, on_team, schedule
 
 COLLABORATIVE = "Community Collaborative"
@@ -86,3 +89,115 @@ async def test_an_update_that_changes_nothing_writes_no_log_entry_and_says_so(ap
         assert "Nothing to save" in page.text
     assert await ActionUpdate.count().where(ActionUpdate.action_item == action_id) == logged
     assert (await ActionItem.select(ActionItem.version).where(ActionItem.id == action_id).first())["version"] == version
+
+
+# Confirmation messages say what happened (and name whom it happened to).
+
+
+async def flash_on(client, response) -> str:
+    """The message the page a change redirected to shows once (empty when there is none)."""
+    assert response.status_code == 303, response.text[:500]
+    page = (await client.get(response.headers["location"])).text
+    return html.unescape(page.split('<p class="flash">')[1].split("</p>")[0]) if '<p class="flash">' in page else ""
+
+
+async def test_publishing_the_agenda_and_taking_it_back_say_who_sees_it_now(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE))
+    published = await post_form(client, f"/meetings/{meeting_id}/publish", {"published": "true"}, token)
+    assert await flash_on(client, published) == "The agenda is published; members can see it now."
+    drafted = await post_form(client, f"/meetings/{meeting_id}/publish", {"published": "false"}, token)
+    assert await flash_on(client, drafted) == "The agenda is back to draft; members and guests no longer see it."
+
+
+async def test_circulating_sending_back_approving_and_locking_minutes_each_say_so(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    held = await schedule(client, token, team_id, title="Held yesterday", day=days_from_today(-1).isoformat())
+    later = await schedule(client, token, team_id, title="Held this morning", day=days_from_today(0).isoformat(),
+                           start="00:00", duration_minutes="15")
+    await post_form(client, f"/meetings/{held}/minutes/start", {}, token)
+
+    async def move(status: str, **extra) -> str:
+        version = (await Minutes.select(Minutes.version).where(Minutes.meeting == held).first())["version"]
+        response = await post_form(client, f"/meetings/{held}/minutes/status",
+                                   {"status": status, "version": version, **extra}, token)
+        return await flash_on(client, response)
+
+    assert await move("circulated") == "The minutes are circulated: the team's members can read them now."
+    assert await move("draft") == "The minutes are back to draft; members no longer see them."
+    await move("circulated")
+    assert await move("approved", approved_at_meeting=later) == "The minutes are recorded as approved."
+    assert await move("locked") == "The minutes are locked; they can no longer be changed."
+
+
+async def test_restoring_a_cancelled_meeting_says_it_is_back_on_the_calendar(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE))
+    await post_form(client, f"/meetings/{meeting_id}/cancel", {"version": "1"}, token)
+    restored = await post_form(client, f"/meetings/{meeting_id}/restore", {"version": "2"}, token)
+    assert await flash_on(client, restored) == "The meeting is restored; it is on the team's calendar again."
+
+
+async def test_inviting_a_guest_names_them_and_inviting_them_again_says_they_already_are(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE))
+    guest = {"person_id": demo.people[GUEST]}
+    first = await post_form(client, f"/meetings/{meeting_id}/invitations", guest, token)
+    assert await flash_on(client, first) == "Judge Ellen Marsh is invited to this meeting and can see its published agenda."
+    again = await post_form(client, f"/meetings/{meeting_id}/invitations", guest, token)
+    assert await flash_on(client, again) == "Judge Ellen Marsh is already invited to this meeting."
+    assert await Invitation.count().where(Invitation.meeting == meeting_id) == 1
+
+
+async def test_a_guest_is_uninvited_with_a_button_and_a_message_naming_them(app, demo):
+    async with await make_client(app) as chair, await make_client(app) as guest:
+        token = await log_in(chair, CHAIR)
+        meeting_id = await schedule(chair, token, demo.team(COLLABORATIVE))
+        await post_form(chair, f"/meetings/{meeting_id}/publish", {"published": "true"}, token)
+        await post_form(chair, f"/meetings/{meeting_id}/invitations", {"person_id": demo.people[GUEST]}, token)
+        await log_in(guest, GUEST)
+        assert (await guest.get(f"/meetings/{meeting_id}")).status_code == 200
+
+        page = (await chair.get(f"/meetings/{meeting_id}")).text
+        uninvite = f"/meetings/{meeting_id}/invitations/{demo.people[GUEST]}/delete"
+        assert f'action="{uninvite}"' in page and "Withdraw the invitation of Judge Ellen Marsh" in page
+        withdrawn = await post_form(chair, uninvite, {}, token)
+        assert await flash_on(chair, withdrawn) == "Judge Ellen Marsh is no longer invited to this meeting."
+        assert await Invitation.count().where(Invitation.meeting == meeting_id) == 0
+        assert (await guest.get(f"/meetings/{meeting_id}")).status_code == 404
+        twice = await post_form(chair, uninvite, {}, token)  # a second click: nothing to withdraw, said so
+        assert "not invited" in await flash_on(chair, twice)
+
+
+async def test_adding_standing_items_already_on_the_agenda_says_there_is_nothing_to_add(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE))  # gets the standing items
+    items = await AgendaItem.count().where(AgendaItem.meeting == meeting_id)
+    without_javascript = await post_form(client, f"/meetings/{meeting_id}/template", {}, token)
+    assert await flash_on(client, without_javascript) == "Nothing to add: every standing item is already on the agenda."
+    with_htmx = await post_form(client, f"/meetings/{meeting_id}/template", {}, token, headers={"HX-Request": "true"})
+    assert with_htmx.status_code == 200 and 'id="agenda"' in with_htmx.text
+    assert '<div id="messages" hx-swap-oob="innerHTML"><p class="flash">Nothing to add: every standing item' in with_htmx.text
+    assert await AgendaItem.count().where(AgendaItem.meeting == meeting_id) == items
+
+    first = (await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).first())["id"]
+    await post_form(client, f"/meetings/{meeting_id}/items/{first}/delete", {}, token)
+    added = await post_form(client, f"/meetings/{meeting_id}/template", {}, token)
+    assert await flash_on(client, added) == "The team's standing items are added to the agenda."
+
+
+async def test_a_flash_cookie_convene_did_not_sign_shows_nothing(client, demo):
+    """The words in the message area are Convene's: a planted cookie cannot fill in a name."""
+    from server.web.flash import cookie_value
+    from server.web.responses import FLASH_COOKIE
+
+    await log_in(client, CHAIR)
+    genuine = cookie_value("guest_invited", {"name": "Judge Ellen Marsh"})
+    key, payload, _ = genuine.split(".")
+    forged_payload = base64.urlsafe_b64encode(b'{"name": "Call 555-0100 to keep your account"}').decode().rstrip("=")
+    for planted in (f"{key}.{forged_payload}.{genuine.split('.')[2]}", "guest_invited", f"{key}.{payload}.x"):
+        client.cookies.set(FLASH_COOKIE, planted)
+        assert '<p class="flash">' not in (await client.get("/")).text, planted
+    client.cookies.set(FLASH_COOKIE, genuine)
+    assert "Judge Ellen Marsh is invited" in (await client.get("/")).text
