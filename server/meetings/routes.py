@@ -169,20 +169,36 @@ class MeetingController(Controller):
                                 meeting=found.meeting, series=series)
         return redirect(request, urls.url("meeting", meeting_id=target), flash="meeting_saved")
 
+    @get("/cancel", name="meeting.cancel.ask")
+    async def ask_to_cancel(self, request: Request, meeting_id: RowId) -> Response:
+        """Cancelling asks first, and for the reason members will see."""
+        found = await meeting_access(request.user, meeting_id, run=True)
+        if found.meeting["status"] == "cancelled":
+            return redirect(request, urls.url("meeting", meeting_id=meeting_id))
+        return self._cancel_form(request, found, {"version": str(found.meeting["version"])}, {})
+
+    def _cancel_form(self, request: Request, found: MeetingAccess, values, errors, status_code=200) -> Response:
+        return render(request, "meetings/cancel.html", {
+            "m_": found.meeting, "team": found.team, "zone": found.team["time_zone"], "values": values,
+            "errors": errors, "max_reason": policy.MAX_CANCEL_REASON,
+        }, status_code=status_code)
+
     @post("/cancel", status_code=200, name="meeting.cancel")
     async def cancel(self, request: Request, meeting_id: RowId) -> Response:
-        return await self._set_cancelled(request, meeting_id, True)
+        found = await meeting_access(request.user, meeting_id, run=True)
+        form = await form_data(request)
+        reason, errors = policy.validate_cancel_reason(form)
+        if reason is None:
+            return self._cancel_form(request, found, form, errors, status_code=422)
+        await scheduling.set_cancelled(found, True, form.get("version", ""), reason)
+        return redirect(request, urls.url("meeting", meeting_id=meeting_id),
+                        flash="meeting_cancelled" if found.meeting["series"] else "meeting_cancelled_one")
 
     @post("/restore", status_code=200, name="meeting.restore")
     async def restore(self, request: Request, meeting_id: RowId) -> Response:
-        return await self._set_cancelled(request, meeting_id, False)
-
-    async def _set_cancelled(self, request: Request, meeting_id: int, cancelled: bool) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
-        form = await form_data(request)
-        await scheduling.set_cancelled(found, cancelled, form.get("version", ""))
-        return redirect(request, urls.url("meeting", meeting_id=meeting_id),
-                        flash="meeting_cancelled" if cancelled else "meeting_restored")
+        await scheduling.set_cancelled(found, False, (await form_data(request)).get("version", ""))
+        return redirect(request, urls.url("meeting", meeting_id=meeting_id), flash="meeting_restored")
 
     @post("/invitations", status_code=200, name="meeting.invite")
     async def invite(self, request: Request, meeting_id: RowId) -> Response:

@@ -29,13 +29,13 @@ from server.teams.tables import Team
 
 MEETING_COLUMNS = (
     Meeting.id, Meeting.team, Meeting.series, Meeting.uid, Meeting.original_start, Meeting.detached,
-    Meeting.title, Meeting.starts_at, Meeting.ends_at, Meeting.time_zone, Meeting.status,
+    Meeting.title, Meeting.starts_at, Meeting.ends_at, Meeting.time_zone, Meeting.status, Meeting.cancel_reason,
     Meeting.location, Meeting.join_link, Meeting.description, Meeting.sequence,
     Meeting.agenda_published_at, Meeting.live_status, Meeting.live_started_at, Meeting.live_ended_at,
     Meeting.current_item_id, Meeting.live_version, Meeting.version,
 )
 LIST_COLUMNS = (
-    Meeting.id, Meeting.title, Meeting.starts_at, Meeting.ends_at, Meeting.status,
+    Meeting.id, Meeting.title, Meeting.starts_at, Meeting.ends_at, Meeting.status, Meeting.cancel_reason,
     Meeting.agenda_published_at, Meeting.live_status, Meeting.series, Meeting.time_zone,
 )
 NO_MEETINGS = N_("These dates hold no meeting of this pattern. Move the last date or the pattern.")
@@ -303,12 +303,14 @@ async def _rebuild_series(series: dict, team: dict, data: MeetingInput, rule: Re
     return first_meeting["id"]
 
 
-async def set_cancelled(access: MeetingAccess, cancelled: bool, version: str) -> None:
-    """Cancels (or restores) one meeting; the rest of its series is untouched."""
+async def set_cancelled(access: MeetingAccess, cancelled: bool, version: str, reason: str = "") -> None:
+    """Cancels one meeting, with the reason its members will see (validated by
+    policy.validate_cancel_reason), or restores it (which clears the reason); the rest of its
+    series is untouched."""
     async with writing():
         access = await access.confirm(run=True)
         updated = await Meeting.update({
-            Meeting.status: "cancelled" if cancelled else "scheduled",
+            Meeting.status: "cancelled" if cancelled else "scheduled", Meeting.cancel_reason: reason if cancelled else "",
             Meeting.detached: access.meeting["series"] is not None,
             Meeting.sequence: Meeting.sequence + 1, Meeting.version: Meeting.version + 1,
             Meeting.updated_at: clock.now(),

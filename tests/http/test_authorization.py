@@ -245,6 +245,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/meetings/{meeting_id:int}"): route(MEETING_VIEW),
     ("POST", "/meetings/{meeting_id:int}"): route(MEETING_RUN),  # empty form: 422
     ("GET", "/meetings/{meeting_id:int}/edit"): route(MEETING_RUN),
+    ("GET", "/meetings/{meeting_id:int}/cancel"): route(MEETING_RUN),  # the question before cancelling
     ("POST", "/meetings/{meeting_id:int}/cancel"): route(MEETING_RUN),  # no version: 409
     ("POST", "/meetings/{meeting_id:int}/restore"): route(MEETING_RUN),  # no version: 409
     ("POST", "/meetings/{meeting_id:int}/publish"): route(MEETING_RUN),  # already published: stays so

@@ -87,11 +87,13 @@ CASES = {
                                                                    "owner_id": str(demo.people[SCHOOL])},
                            "description", 5000, ActionItem, "description"),
     "progress.note": (SCHOOL, "/actions/{action}/progress", None, "note", 5000, ActionUpdate, "note"),
+    "meeting.cancel_reason": (CHAIR, "/meetings/{meeting}/cancel", None, "reason", 300, Meeting, "cancel_reason"),
 }
 # Forms whose other fields depend on the row's current state.
 STATEFUL = {
     "minutes": lambda ids: Minutes.select(Minutes.version).where(Minutes.meeting == ids["meeting"]).first(),
     "progress.note": lambda ids: ActionItem.select(ActionItem.version).where(ActionItem.id == ids["action"]).first(),
+    "meeting.cancel_reason": lambda ids: Meeting.select(Meeting.version).where(Meeting.id == ids["meeting"]).first(),
 }
 
 
@@ -113,7 +115,7 @@ def test_a_field_saves_exactly_up_to_its_limit_and_refuses_longer_with_nothing_w
     demo, client, token, ids, path = loop.run_until_complete(setup())
 
     async def rest_of_form() -> dict[str, str]:
-        if case == "minutes":
+        if case in ("minutes", "meeting.cancel_reason"):
             return {"version": str((await STATEFUL[case](ids))["version"])}
         if case == "progress.note":
             return {"status": "in_progress", "version": str((await STATEFUL[case](ids))["version"])}

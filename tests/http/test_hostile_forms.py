@@ -71,7 +71,7 @@ FORMS = {
                                                   "week_of_month", "weekday", "ends", "until", "count"]),
     "meeting_edit": ("/meetings/{meeting}", CHAIR, ["scope", "version", "title", "day", "start",
                                                     "duration_minutes", "frequency", "ends", "count", "until"]),
-    "cancel": ("/meetings/{meeting}/cancel", CHAIR, ["version"]),
+    "cancel": ("/meetings/{meeting}/cancel", CHAIR, ["version", "reason"]),
     "agenda_item": ("/meetings/{meeting}/items", CHAIR, ["title", "kind", "presenter_id", "planned_minutes",
                                                          "presenter_notes"]),
     "agenda_item_edit": ("/meetings/{meeting}/items/{item}", CHAIR, ["title", "kind", "planned_minutes",

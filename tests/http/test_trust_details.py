@@ -201,3 +201,51 @@ async def test_a_flash_cookie_convene_did_not_sign_shows_nothing(client, demo):
         assert '<p class="flash">' not in (await client.get("/")).text, planted
     client.cookies.set(FLASH_COOKIE, genuine)
     assert "Judge Ellen Marsh is invited" in (await client.get("/")).text
+
+
+# Cancelling a meeting asks first and records why.
+
+REASON = "No quorum expected over the holiday"
+
+
+async def test_cancelling_asks_first_and_members_see_the_reason_on_the_meeting_page_and_lists(app, demo):
+    team_id = demo.team(COLLABORATIVE)
+    async with await make_client(app) as chair, await make_client(app) as member:
+        token = await log_in(chair, CHAIR)
+        meeting_id = await schedule(chair, token, team_id)
+        page = (await chair.get(f"/meetings/{meeting_id}")).text
+        assert f'href="/meetings/{meeting_id}/cancel"' in page  # a link to the question, not a button that cancels
+        assert f'action="/meetings/{meeting_id}/cancel"' not in page
+        question = await chair.get(f"/meetings/{meeting_id}/cancel")
+        assert question.status_code == 200 and "Cancel this meeting?" in question.text
+        assert 'name="reason"' in question.text and "at most 300 characters" in question.text
+        assert (await Meeting.select(Meeting.status).where(Meeting.id == meeting_id).first())["status"] == "scheduled"
+
+        cancelled = await post_form(chair, f"/meetings/{meeting_id}/cancel", {"version": "1", "reason": f"  {REASON} "},
+                                    token)
+        assert await flash_on(chair, cancelled) == "The meeting is cancelled."
+        row = await Meeting.select(Meeting.status, Meeting.cancel_reason).where(Meeting.id == meeting_id).first()
+        assert row == {"status": "cancelled", "cancel_reason": REASON}
+
+        await log_in(member, SCHOOL)
+        assert f"Cancelled: {REASON}" in (await member.get(f"/meetings/{meeting_id}")).text
+        assert REASON in (await member.get(f"/teams/{team_id}/meetings")).text
+        assert REASON in (await member.get(f"/teams/{team_id}")).text
+
+
+async def test_restoring_a_meeting_clears_its_cancellation_reason(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE))
+    await post_form(client, f"/meetings/{meeting_id}/cancel", {"version": "1", "reason": REASON}, token)
+    await post_form(client, f"/meetings/{meeting_id}/restore", {"version": "2"}, token)
+    row = await Meeting.select(Meeting.status, Meeting.cancel_reason).where(Meeting.id == meeting_id).first()
+    assert row == {"status": "scheduled", "cancel_reason": ""}
+    assert "Cancelled:" not in (await client.get(f"/meetings/{meeting_id}")).text
+
+
+async def test_a_cancellation_reason_over_its_limit_is_refused_and_the_meeting_stays_on(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE))
+    refused = await post_form(client, f"/meetings/{meeting_id}/cancel", {"version": "1", "reason": "x" * 301}, token)
+    assert refused.status_code == 422 and "at most 300 characters" in refused.text
+    assert (await Meeting.select(Meeting.status).where(Meeting.id == meeting_id).first())["status"] == "scheduled"
