@@ -82,6 +82,19 @@ def parse_id(value: object) -> int | None:
     return number if number is not None and 0 < number <= MAX_ID else None
 
 
+class Overridable(str):
+    """A field message the person may overrule ("this date has passed"): the form comes back
+    with it and a checkbox named `confirm`, labelled `confirm_label`; ticked, the value is saved."""
+
+    confirm: str
+    confirm_label: str
+
+    def __new__(cls, message: str, *, confirm: str, confirm_label: str) -> Overridable:
+        overridable = super().__new__(cls, message)
+        overridable.confirm, overridable.confirm_label = confirm, confirm_label
+        return overridable
+
+
 def too_long(limit: int) -> str:
     """The message for a value over its field's limit, naming the limit."""
     return Formatted(N_("This is too long: at most %(limit)s characters."), limit=limit)

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import base64
 import html
+import re
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from server.actions import service as actions
 from server.actions.tables import ActionItem, ActionUpdate
@@ -249,3 +252,73 @@ async def test_a_cancellation_reason_over_its_limit_is_refused_and_the_meeting_s
     refused = await post_form(client, f"/meetings/{meeting_id}/cancel", {"version": "1", "reason": "x" * 301}, token)
     assert refused.status_code == 422 and "at most 300 characters" in refused.text
     assert (await Meeting.select(Meeting.status).where(Meeting.id == meeting_id).first())["status"] == "scheduled"
+
+
+# A lead's full edit that changes nothing; a new item due in the past asks first.
+
+
+async def test_a_full_edit_that_changes_nothing_writes_nothing_and_says_so(client, demo):
+    lead = await on_team(demo, CHAIR, demo.team(COLLABORATIVE))
+    action_id, _ = await actions.create(lead, {"title": "Share the respite waitlist", "status": "open",
+                                               "owner_id": str(demo.people[SCHOOL]),
+                                               "due_on": days_from_today(7).isoformat()})
+    columns = (ActionItem.version, ActionItem.updated_at)
+    before = await ActionItem.select(*columns).where(ActionItem.id == action_id).first()
+    logged = await ActionUpdate.count().where(ActionUpdate.action_item == action_id)
+    token = await log_in(client, CHAIR)
+    form = (await client.get(f"/actions/{action_id}/edit")).text
+    values = dict(re.findall(r'<input id="(title|due_on)" name="\w+" type="\w+" value="([^"]*)"', form))
+    owner, agency = (re.search(rf'name="{name}".*?<option value="(\d*)" selected', form, re.S).group(1)
+                     for name in ("owner_id", "owner_agency_id"))
+    unchanged = {**values, "owner_id": owner, "owner_agency_id": agency, "status": "open", "description": "",
+                 "version": before["version"]}
+    response = await post_form(client, f"/actions/{action_id}", unchanged, token)
+    assert await flash_on(client, response) == "Nothing to save: the action item is as it was."
+    assert await ActionItem.select(*columns).where(ActionItem.id == action_id).first() == before
+    assert await ActionUpdate.count().where(ActionUpdate.action_item == action_id) == logged
+
+
+async def test_a_new_action_item_due_in_the_past_asks_first_and_saves_once_confirmed(client, demo):
+    token = await log_in(client, CHAIR)
+    team_id = demo.team(COLLABORATIVE)
+    yesterday = days_from_today(-1).isoformat()
+    form = {"title": "Send the signed MOU", "owner_id": demo.people[SCHOOL], "status": "open", "due_on": yesterday}
+    count = await ActionItem.count()
+    asked = await post_form(client, f"/teams/{team_id}/actions", form, token)
+    assert asked.status_code == 422 and "This due date has already passed" in asked.text
+    assert 'name="past_due_confirmed"' in asked.text and "Save with this past date" in asked.text
+    assert await ActionItem.count() == count
+
+    still_asked = await post_form(client, f"/teams/{team_id}/actions",  # the tick survives another problem
+                                  {**form, "title": "", "past_due_confirmed": "yes"}, token)
+    assert still_asked.status_code == 422 and re.search(r'name="past_due_confirmed" value="yes"\s+checked', still_asked.text)
+    saved = await post_form(client, f"/teams/{team_id}/actions", {**form, "past_due_confirmed": "yes"}, token)
+    assert saved.status_code == 303
+    assert (await ActionItem.select(ActionItem.due_on).where(ActionItem.title == form["title"]).first())["due_on"] == \
+        days_from_today(-1)
+
+
+async def test_a_due_date_is_past_only_on_the_teams_own_calendar(client, demo, clock_at):
+    """Late in the evening in New York it is already tomorrow in UTC: today is not yet past."""
+    today = days_from_today(0)
+    clock_at(datetime.combine(today, time(23, 30), tzinfo=ZoneInfo("America/New_York")))
+    token = await log_in(client, CHAIR)
+    form = {"title": "Call the shelter back", "owner_id": demo.people[SCHOOL], "status": "open", "due_on": today.isoformat()}
+    assert (await post_form(client, f"/teams/{demo.team(COLLABORATIVE)}/actions", form, token)).status_code == 303
+
+
+async def test_the_live_meetings_inline_action_form_asks_the_same_before_a_past_due_date(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE), day=days_from_today(0).isoformat(),
+                                start="00:00", duration_minutes="15")
+    await post_form(client, f"/meetings/{meeting_id}/live/start", {}, token)
+    form = {"title": "Book the room for the retreat", "owner_id": demo.people[SCHOOL],
+            "due_on": days_from_today(-3).isoformat()}
+    asked = await post_form(client, f"/meetings/{meeting_id}/actions", form, token, headers={"HX-Request": "true"})
+    assert asked.status_code == 422 and "This due date has already passed" in asked.text
+    assert 'id="action-due_on-confirm" name="past_due_confirmed"' in asked.text
+    assert await ActionItem.count().where(ActionItem.source_meeting == meeting_id) == 0
+    saved = await post_form(client, f"/meetings/{meeting_id}/actions", {**form, "past_due_confirmed": "yes"}, token,
+                            headers={"HX-Request": "true"})
+    assert saved.status_code == 200
+    assert await ActionItem.count().where(ActionItem.source_meeting == meeting_id) == 1
