@@ -10,6 +10,7 @@ import re
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from server.accounts.tables import Person
 from server.actions import service as actions
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
@@ -322,3 +323,31 @@ async def test_the_live_meetings_inline_action_form_asks_the_same_before_a_past_
                             headers={"HX-Request": "true"})
     assert saved.status_code == 200
     assert await ActionItem.count().where(ActionItem.source_meeting == meeting_id) == 1
+
+
+# Phone numbers.
+
+
+async def test_phone_numbers_in_the_usual_forms_are_saved_as_typed(client, demo):
+    token = await log_in(client, ADMIN)
+    for n, typed in enumerate(["(555) 010-2040", "555.010.2040 x12", "+1 555 010 2040", " 555-010-2040 ext. 7 "]):
+        response = await post_form(client, "/people", {"name": f"Phone Person {n}", "email": f"phone{n}@maple.example",
+                                                         "phone": typed, "preferred_language": "en"}, token)
+        assert response.status_code == 200 and "set-password" in response.text, typed  # the new person's link
+        saved = await Person.select(Person.phone).where(Person.email == f"phone{n}@maple.example").first()
+        assert saved["phone"] == typed.strip()
+
+
+async def test_a_phone_number_that_is_not_one_is_refused_with_a_clear_message(client, demo):
+    token = await log_in(client, ADMIN)
+    person_id = demo.people[SCHOOL]
+    before = await Person.count()
+    for typed in ["call the front desk", "555-01", "1-800-FLOWERS", "555-010-2040 or 555-010-2041", "+1 555 010 2040 x"]:
+        response = await post_form(client, "/people", {"name": "No Phone", "email": "nophone@maple.example",
+                                                         "phone": typed, "preferred_language": "en"}, token)
+        assert response.status_code == 422 and "Enter a phone number in digits" in response.text, typed
+        edit = await post_form(client, f"/people/{person_id}", {"name": "Angela Brooks", "email": SCHOOL,
+                                                                 "phone": typed, "preferred_language": "en"}, token)
+        assert edit.status_code == 422, typed
+    assert await Person.count() == before
+    assert (await Person.select(Person.phone).where(Person.id == person_id).first())["phone"] != "555-01"
