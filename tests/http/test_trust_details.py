@@ -351,3 +351,26 @@ async def test_a_phone_number_that_is_not_one_is_refused_with_a_clear_message(cl
         assert edit.status_code == 422, typed
     assert await Person.count() == before
     assert (await Person.select(Person.phone).where(Person.id == person_id).first())["phone"] != "555-01"
+
+
+# Set-password links speak their owner's language.
+
+
+async def test_a_set_password_link_speaks_its_owners_language_and_ends_saying_the_password_is_set(client, demo):
+    """Luis prefers Spanish; his browser asks for English."""
+    from server.accounts.service import create_password_link
+
+    token = await create_password_link(demo.people["luis.romero@maple.example"])
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    page = await client.get(f"/set-password/{token}", headers=english_browser)
+    assert '<html lang="es">' in page.text and "Establezca su contraseña" in page.text
+    csrf = page.text.split('name="_csrf_token" value="')[1].split('"')[0]
+    too_short = await post_form(client, f"/set-password/{token}", {"password": "short", "confirm": "short"}, csrf,
+                                headers=english_browser)
+    assert too_short.status_code == 422 and '<html lang="es">' in too_short.text and "Contraseña nueva" in too_short.text
+    done = await post_form(client, f"/set-password/{token}", {"password": "river-lantern-47", "confirm": "river-lantern-47"},
+                           csrf, headers=english_browser)
+    assert done.headers["location"] == "/login"
+    login = await client.get("/login", headers=english_browser)
+    assert '<html lang="es">' in login.text
+    assert '<p class="flash">Se estableció su contraseña. Ya puede iniciar sesión.</p>' in login.text
