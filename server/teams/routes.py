@@ -13,6 +13,7 @@ from server.meetings import policy as meetings_policy
 from server.meetings import scheduling
 from server.teams import policy, service
 from server.teams.access import TeamAccess, team_access
+from server.web.downloads import csv_download
 from server.web.forms import RowId, form_data, uploaded_file, without_nul
 from server.web.guards import admin_required
 from server.web.responses import redirect
@@ -174,12 +175,8 @@ class RosterController(Controller):
     @get("/export.csv", name="roster.export")
     async def export_csv(self, request: Request, team_id: RowId) -> Response:
         found = await team_access(request.user, team_id, policy.can_view_roster)
-        # A byte-order mark: Excel opens UTF-8 without one as the machine's legacy code page.
-        body = "\ufeff" + await service.roster_csv(found.team, found.today)
-        filename = f"roster-{team_id}-{found.today.isoformat()}.csv"
-        return Response(body.encode("utf-8"), media_type="text/csv", headers={  # Litestar adds the charset
-            "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
-        })
+        return csv_download(await service.roster_csv(found.team, found.today),
+                            f"roster-{team_id}-{found.today.isoformat()}.csv")
 
     @get("/import", name="roster.import")
     async def import_page(self, request: Request, team_id: RowId) -> Response:

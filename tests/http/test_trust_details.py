@@ -16,7 +16,7 @@ from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
 from server.meetings.tables import AgendaItem, Invitation, Meeting, Minutes
 from server.teams.tables import Membership
-from tests.conftest import ADMIN, CHAIR, GUEST, SCHOOL, log_in, make_client, post_form
+from tests.conftest import ADMIN, CHAIR, GUEST, ROOT, SCHOOL, log_in, make_client, post_form
 from tests.meetings_helpers import days_from_today, on_team, schedule
 
 COLLABORATIVE = "Community Collaborative"
@@ -374,3 +374,28 @@ async def test_a_set_password_link_speaks_its_owners_language_and_ends_saying_th
     login = await client.get("/login", headers=english_browser)
     assert '<html lang="es">' in login.text
     assert '<p class="flash">Se estableció su contraseña. Ya puede iniciar sesión.</p>' in login.text
+
+
+# Every CSV export.
+
+# Each CSV the app serves, and how to reach it as someone who may: a new export fails the test
+# below until it is listed here (and so checked).
+CSV_EXPORTS = {
+    "/teams/{team_id:int}/roster/export.csv": (CHAIR, lambda demo: f"/teams/{demo.team(COLLABORATIVE)}/roster/export.csv"),
+}
+
+
+async def test_every_csv_export_is_a_download_with_a_byte_order_mark_and_one_charset(app, client, demo):
+    served = {route.path for route in app.routes if route.path.endswith(".csv")}
+    assert served == set(CSV_EXPORTS), "list every CSV export in CSV_EXPORTS"
+    writers = [str(path.relative_to(ROOT)) for path in (ROOT / "server").rglob("*.py") if "text/csv" in path.read_text()]
+    assert writers == ["server/web/downloads.py"], "CSV goes out through web/downloads.csv_download only"
+    for persona, path in CSV_EXPORTS.values():
+        await log_in(client, persona)
+        response = await client.get(path(demo))
+        assert response.content.startswith("\ufeff".encode())
+        assert response.headers["content-type"] == "text/csv; charset=utf-8"
+        assert response.headers["content-disposition"].startswith("attachment; filename=")
+        assert "filename*=UTF-8''" in response.headers["content-disposition"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["content-security-policy"].startswith("sandbox")
