@@ -20,7 +20,9 @@ from server.web.responses import redirect
 from server.web.templating import render
 
 CSV_LIMIT = 1_000_000
-TEMPLATE_GLOBALS = {"KINDS": policy.KINDS, "ROLES": policy.ROLES, "QUORUM_KINDS": policy.QUORUM_KINDS}
+TEMPLATE_GLOBALS = {"KINDS": policy.KINDS, "ROLES": policy.ROLES, "QUORUM_KINDS": policy.QUORUM_KINDS,
+                    "SECTOR_CHOICES": policy.SECTOR_CHOICES, "USUAL_SECTORS": policy.USUAL_SECTORS,
+                    "COVERAGE_SECTORS": policy.COVERAGE_SECTORS}
 
 
 ACCESS_LOG_LIMIT = 500
@@ -42,7 +44,7 @@ class TeamController(Controller):
     @get("/new", guards=[admin_required], name="team.new")
     async def new_team(self, request: Request) -> Response:
         return self._form(request, None, {"time_zone": "America/New_York", "quorum_kind": "share",
-                                          "quorum_value": "50"}, {})
+                                          "quorum_value": "50", "sectors": "usual"}, {})
 
     @post("/", guards=[admin_required], status_code=200, name="team.create")
     async def create_team(self, request: Request) -> Response:
@@ -64,7 +66,10 @@ class TeamController(Controller):
     @get("/{team_id:int}/edit", guards=[admin_required], name="team.edit")
     async def edit_team(self, request: Request, team_id: RowId) -> Response:
         team = await self._team(team_id)
-        values = {**team, "is_public": "on" if team["is_public"] else "", "quorum_value": str(team["quorum_value"])}
+        values = {**team, "is_public": "on" if team["is_public"] else "", "quorum_value": str(team["quorum_value"]),
+                  "sectors": "usual" if team["expected_sectors"] is None else "own",
+                  # the boxes start from what the team expects now, its own list or its kind's
+                  "expected_sectors": ",".join(policy.expected_sectors(team["kind"], team["expected_sectors"]))}
         return self._form(request, team, values, {})
 
     @post("/{team_id:int}", guards=[admin_required], status_code=200, name="team.update")
@@ -83,7 +88,7 @@ class TeamController(Controller):
         }, block="form", status_code=status_code)
 
     async def _save(self, request: Request, team: dict | None) -> Response:
-        form = await form_data(request)
+        form = await form_data(request, multi=frozenset({"expected_sectors"}))
         data, errors = policy.validate_team(form)
         if data is None:
             return self._form(request, team, form, errors, status_code=422)

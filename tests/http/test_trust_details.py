@@ -15,7 +15,7 @@ from server.actions import service as actions
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
 from server.meetings.tables import AgendaItem, Invitation, Meeting, Minutes
-from server.teams.tables import Membership
+from server.teams.tables import Membership, Team
 from tests.conftest import ADMIN, CHAIR, GUEST, ROOT, SCHOOL, log_in, make_client, post_form
 from tests.meetings_helpers import days_from_today, on_team, schedule
 
@@ -399,3 +399,44 @@ async def test_every_csv_export_is_a_download_with_a_byte_order_mark_and_one_cha
         assert "filename*=UTF-8''" in response.headers["content-disposition"]
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["content-security-policy"].startswith("sandbox")
+
+
+# Sector coverage against the sectors a team expects.
+
+
+def coverage(page: str) -> str:
+    return page.split('id="coverage-heading"')[1].split("</section>")[0]
+
+
+async def test_sector_coverage_is_judged_against_the_sectors_usual_for_the_teams_kind(client, demo):
+    await log_in(client, ADMIN)
+    family_team = coverage((await client.get(f"/teams/{demo.team('Child and Family Team')}/roster")).text)
+    assert "Juvenile justice" not in family_team and "Medical" not in family_team
+    assert "Every expected sector is represented." in family_team and "Child and family team" in family_team
+    cluster = coverage((await client.get(f"/teams/{demo.team('Perinatal Cluster')}/roster")).text)
+    assert "Juvenile justice" not in cluster and "Education" not in cluster
+    collaborative = coverage((await client.get(f"/teams/{demo.team(COLLABORATIVE)}")).text)
+    assert "Not represented:" in collaborative and "Housing" in collaborative  # a county table expects every system
+
+
+async def test_a_team_can_keep_its_own_list_of_expected_sectors(client, demo):
+    token = await log_in(client, ADMIN)
+    team_id = demo.team("Child and Family Team")
+    team = {"name": "Child and Family Team CFT-0142", "kind": "child_family_team", "time_zone": "America/New_York",
+            "quorum_kind": "share", "quorum_value": "50"}
+    form = await client.get(f"/teams/{team_id}/edit")
+    assert 'id="sectors-usual" name="sectors" value="usual" checked' in form.text
+    assert re.search(r'name="expected_sectors" value="education"\s+checked', form.text)  # starts from the usual ones
+
+    own = {**team, "sectors": "own", "expected_sectors": ["education", "housing", "behavioral_health"]}
+    assert (await post_form(client, f"/teams/{team_id}", own, token)).status_code == 303
+    stored = (await Team.select(Team.expected_sectors).where(Team.id == team_id).first())["expected_sectors"]
+    assert stored == "behavioral_health,education,housing"
+    roster = coverage((await client.get(f"/teams/{team_id}/roster")).text)
+    assert "Not represented:" in roster and "Housing" in roster and "Family and peer support" not in roster
+    assert 'id="sectors-own" name="sectors" value="own" checked' in (await client.get(f"/teams/{team_id}/edit")).text
+
+    refused = await post_form(client, f"/teams/{team_id}", {**own, "expected_sectors": ["education", "astrology"]}, token)
+    assert refused.status_code == 422 and "Choose sectors from the list." in refused.text
+    assert (await post_form(client, f"/teams/{team_id}", {**team, "sectors": "usual"}, token)).status_code == 303
+    assert (await Team.select(Team.expected_sectors).where(Team.id == team_id).first())["expected_sectors"] is None
