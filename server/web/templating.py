@@ -148,9 +148,11 @@ template_config = TemplateConfig(engine=JinjaTemplateEngine.from_environment(env
 
 
 def is_fragment_request(request: Request) -> bool:
-    """An htmx request that swaps part of a page (boosted requests want the whole page)."""
+    """An htmx request that swaps part of a page. Boosted requests want the whole page, and so
+    does htmx restoring history (the Back button after a search that changed the address):
+    it puts the answer in place of the whole body."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render(

@@ -165,7 +165,7 @@ async def test_a_guest_is_uninvited_with_a_button_and_a_message_naming_them(app,
 
         page = (await chair.get(f"/meetings/{meeting_id}")).text
         uninvite = f"/meetings/{meeting_id}/invitations/{demo.people[GUEST]}/delete"
-        assert f'action="{uninvite}"' in page and "Withdraw the invitation of Judge Ellen Marsh" in page
+        assert f'action="{uninvite}"' in page and "Withdraw invitation for Judge Ellen Marsh" in page
         withdrawn = await post_form(chair, uninvite, {}, token)
         assert await flash_on(chair, withdrawn) == "Judge Ellen Marsh is no longer invited to this meeting."
         assert await Invitation.count().where(Invitation.meeting == meeting_id) == 0
@@ -440,3 +440,31 @@ async def test_a_team_can_keep_its_own_list_of_expected_sectors(client, demo):
     assert refused.status_code == 422 and "Choose sectors from the list." in refused.text
     assert (await post_form(client, f"/teams/{team_id}", {**team, "sectors": "usual"}, token)).status_code == 303
     assert (await Team.select(Team.expected_sectors).where(Team.id == team_id).first())["expected_sectors"] is None
+
+
+# htmx swaps.
+
+
+async def test_htmx_restoring_history_gets_the_whole_page_not_the_fragment(client, demo):
+    """The Back button after a search that changed the address: htmx asks the server for the
+    page it goes back to and puts the answer in place of the whole body."""
+    await log_in(client, ADMIN)
+    fragment = await client.get("/people?q=Shaw", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text and "Derek Shaw" in fragment.text
+    restored = await client.get("/people?q=Shaw", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restored.text and 'aria-label="Main"' in restored.text and "Derek Shaw" in restored.text
+
+
+async def test_a_refused_agenda_item_brings_back_its_form_alone_and_an_added_one_the_agenda(client, demo):
+    token = await log_in(client, CHAIR)
+    meeting_id = await schedule(client, token, demo.team(COLLABORATIVE))
+    page = (await client.get(f"/meetings/{meeting_id}")).text
+    add_form = page.split('id="add-item-form"')[0].rsplit("<form", 1)[1]
+    assert 'hx-target="this"' in add_form  # a 422 replaces the form, never the agenda around it
+    htmx = {"HX-Request": "true"}
+    refused = await post_form(client, f"/meetings/{meeting_id}/items", {"title": "Budget", "kind": "discussion",
+                                                                        "planned_minutes": "900"}, token, headers=htmx)
+    assert refused.status_code == 422 and refused.text.lstrip().startswith("<form") and "HX-Retarget" not in refused.headers
+    added = await post_form(client, f"/meetings/{meeting_id}/items", {"title": "Budget", "kind": "discussion",
+                                                                      "planned_minutes": "15"}, token, headers=htmx)
+    assert added.headers["HX-Retarget"] == "#agenda" and 'id="agenda"' in added.text
