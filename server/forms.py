@@ -66,6 +66,22 @@ def spreadsheet_date(value: str) -> str:
         return value
 
 
+MAX_PHONE = 40
+# Digits with the usual separators, an optional leading + (the country code), an optional
+# extension: "(555) 010-2040", "555.010.2040 x12", "+1 555 010 2040", "555-010-2040 ext. 7".
+_PHONE = re.compile(r"(?P<number>\+?[0-9 ().\-/]*?)(?: *(?:x|ext\.?|extension|#) *(?P<extension>[0-9]{1,8}))?",
+                    re.IGNORECASE)
+
+
+def phone(value: str) -> str | None:
+    """A phone number as typed (trimmed), or None when it is not one: 7 to 15 digits (the most a
+    number has, country code included), the usual separators, then perhaps an extension."""
+    value = value.strip()
+    match = _PHONE.fullmatch(value)
+    digits = sum(c.isdigit() for c in match["number"]) if match else 0
+    return value if match and 7 <= digits <= 15 and len(value) <= MAX_PHONE else None
+
+
 MAX_ID = 2_147_483_647  # ids are 32-bit serials on PostgreSQL
 
 
@@ -80,6 +96,19 @@ def whole_number(value: object, max_digits: int = 9) -> int | None:
 def parse_id(value: object) -> int | None:
     number = whole_number(value, 10)
     return number if number is not None and 0 < number <= MAX_ID else None
+
+
+class Overridable(str):
+    """A field message the person may overrule ("this date has passed"): the form comes back
+    with it and a checkbox named `confirm`, labelled `confirm_label`; ticked, the value is saved."""
+
+    confirm: str
+    confirm_label: str
+
+    def __new__(cls, message: str, *, confirm: str, confirm_label: str) -> Overridable:
+        overridable = super().__new__(cls, message)
+        overridable.confirm, overridable.confirm_label = confirm, confirm_label
+        return overridable
 
 
 def too_long(limit: int) -> str:

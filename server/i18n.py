@@ -8,6 +8,8 @@ Catalogs are read from the .po files at start-up (no compiled .mo files to keep 
 from __future__ import annotations
 
 import gettext as gettext_module
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
@@ -68,6 +70,17 @@ _ = gettext
 def N_(message: str) -> str:
     """Marks a string for extraction where it is defined; translate it where it is shown."""
     return message
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Messages in `language` for the duration (a page for someone not logged in whose language
+    is known otherwise: the person a set-password link belongs to)."""
+    token = current_language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        current_language.reset(token)
 
 
 def pick_language(preferred: str | None, accept_language: str | None) -> str:

@@ -6,7 +6,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 
-from server import urls
+from server import i18n, urls
 from server.accounts import service
 from server.config import settings
 from server.errors import Invalid, NotFound
@@ -19,6 +19,19 @@ from server.web.session import expired_session_cookie, fresh_csrf_cookie, sessio
 from server.web.templating import render
 
 PUBLIC = {"public": True}
+
+
+def language_cookie(language: str) -> Cookie:
+    """The language of someone not logged in, remembered by this browser."""
+    return Cookie(key=LANGUAGE_COOKIE, value=language, path="/", httponly=True, samesite="lax",
+                  secure=settings.secure_cookies, max_age=365 * 86400)
+
+
+def owners_language(request: Request, owner: dict) -> str:
+    """A set-password link speaks its owner's language: the one chosen on this browser (the
+    page's language menu), else the person's preferred language, else the browser's."""
+    return i18n.pick_language(request.cookies.get(LANGUAGE_COOKIE) or owner["person.preferred_language"],
+                              request.headers.get("accept-language"))
 
 
 def safe_next(value: str | None) -> str:
@@ -102,8 +115,7 @@ class AccountController(Controller):
         if language not in LANGUAGES:
             raise Invalid(N_("Choose English or Spanish."))
         response = redirect(request, safe_next(form.get("next")))
-        response.set_cookie(Cookie(key=LANGUAGE_COOKIE, value=language, path="/", httponly=True,
-                                   samesite="lax", secure=settings.secure_cookies, max_age=365 * 86400))
+        response.set_cookie(language_cookie(language))
         return response
 
     @get("/set-password/{token:str}", opt=PUBLIC, name="set_password")
@@ -111,18 +123,25 @@ class AccountController(Controller):
         owner = await service.password_link_owner(token)
         if owner is None:
             raise NotFound()
-        return render(request, "accounts/set_password.html", {"owner": owner, "token": token, "errors": {}})
+        with i18n.speaking(owners_language(request, owner)):
+            return render(request, "accounts/set_password.html", {"owner": owner, "token": token, "errors": {}})
 
     @post("/set-password/{token:str}", opt=PUBLIC, status_code=200, name="set_password.post")
     async def set_password(self, request: Request, token: FromPath[str]) -> Response:
+        owner = await service.password_link_owner(token)
+        if owner is None:
+            raise NotFound()
+        language = owners_language(request, owner)
         form = await form_data(request)
         errors = await service.set_password_from_link(token, form.get("password", ""), form.get("confirm", ""))
         if errors is None:
             raise NotFound()
         if errors:
-            owner = await service.password_link_owner(token)
-            return render(request, "accounts/set_password.html",
-                          {"owner": owner, "token": token, "errors": errors}, block="form", status_code=422)
+            with i18n.speaking(language):
+                return render(request, "accounts/set_password.html",
+                              {"owner": owner, "token": token, "errors": errors}, block="form", status_code=422)
+        # The login page that says so, and the pages before their own login, speak their language too.
         response = redirect(request, urls.url("login"), flash="password_set")
         response.set_cookie(expired_session_cookie())
+        response.set_cookie(language_cookie(language))
         return response

@@ -177,7 +177,8 @@ async def password_link_owner(token: str) -> dict | None:
     if not token or len(token) > 100:
         return None
     rows = await PasswordToken.select(
-        PasswordToken.id, PasswordToken.person.id, PasswordToken.person.email, PasswordToken.person.name
+        PasswordToken.id, PasswordToken.person.id, PasswordToken.person.email, PasswordToken.person.name,
+        PasswordToken.person.preferred_language,
     ).where(
         (PasswordToken.token_hash == token_hash(token))
         & PasswordToken.used_at.is_null()

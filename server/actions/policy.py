@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from server.accounts.policy import Viewer
-from server.forms import limit, parse_date, parse_id, require, text
+from server.forms import Overridable, checked, limit, parse_date, parse_id, require, text
 from server.i18n import N_
 from server.teams.policy import Standing
 
@@ -63,10 +63,22 @@ class ActionInput:
     due_on: date | None
     status: str
 
+    def as_columns(self) -> dict[str, object]:
+        """The values as the item's columns name them (to compare with a stored item)."""
+        return {"title": self.title, "description": self.description, "owner": self.owner_id,
+                "owner_agency": self.owner_agency_id, "due_on": self.due_on, "status": self.status}
 
-def validate_action(form: dict[str, str], people: dict[int, int | None], agency_ids: set[int]
-                    ) -> tuple[ActionInput | None, dict[str, str]]:
-    """`people` maps each person who may own the item to their agency on the team."""
+
+PAST_DUE = Overridable(
+    N_("This due date has already passed. Check it, or confirm that the item was due then."),
+    confirm="past_due_confirmed", confirm_label=N_("Save with this past date"),
+)
+
+
+def validate_action(form: dict[str, str], people: dict[int, int | None], agency_ids: set[int],
+                    today: date | None = None) -> tuple[ActionInput | None, dict[str, str]]:
+    """`people` maps each person who may own the item to their agency on the team. With `today`
+    (the team's day; given for a new item), a due date before it is saved only once confirmed."""
     errors: dict[str, str] = {}
     title = text(form, "title")
     require(errors, "title", title, 200, N_("Say what needs to be done."))
@@ -90,6 +102,10 @@ def validate_action(form: dict[str, str], people: dict[int, int | None], agency_
     status = form.get("status", "open") or "open"
     if status not in STATUSES:
         errors["status"] = N_("Choose a status.")
+    # Asked again while anything else is wrong, so the confirmation (a ticked box) is still on the
+    # form when it comes back.
+    if due_on is not None and today is not None and due_on < today and (errors or not checked(form, PAST_DUE.confirm)):
+        errors["due_on"] = PAST_DUE
     if errors:
         return None, errors
     return ActionInput(title, description, owner_id, agency_id, due_on, status), {}
@@ -125,6 +141,7 @@ def validate_progress(form: dict[str, str], current_due: date | None, lead: bool
     return ProgressInput(status, note, due_on, due_changed), {}
 
 
-def changes_nothing(progress: ProgressInput, current_status: str) -> bool:
-    """The same status, the same due date and no note: nothing for the log."""
-    return progress.status == current_status and not progress.due_changed and not progress.note
+def changes_nothing(proposed: dict[str, object], current: dict, note: str = "") -> bool:
+    """Every value as it is stored and no note written: nothing to save and nothing for the log.
+    The one rule for a progress update and for a lead's full edit."""
+    return not note and all(current[column] == value for column, value in proposed.items())

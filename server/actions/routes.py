@@ -127,10 +127,11 @@ class ActionController(Controller):
         require(found.may_manage)
         form = await form_data(request)
         try:
-            errors = await service.edit(found, form)
+            errors, saved = await service.edit(found, form)
         except service.Stale as stale:
             return await action_form(request, found, stale.current, form, {"form": STALE_EDIT}, status_code=409,
                                      current=stale.current)
         if errors:
             return await action_form(request, found, await service.get(action_id), form, errors, status_code=422)
-        return redirect(request, urls.url("action", action_id=action_id), flash="action_saved")
+        return redirect(request, urls.url("action", action_id=action_id),
+                        flash="action_saved" if saved else "action_edit_unchanged")

@@ -67,9 +67,10 @@ async def owner_choices(team: dict, day: date) -> tuple[dict[int, int | None], l
     return people, person_options, agency_options
 
 
-async def _validated(team: dict, day: date, form: dict[str, str]):
+async def _validated(team: dict, day: date, form: dict[str, str], *, new: bool = False):
+    """A new item's due date is checked against the team's day (a past one needs confirming)."""
     people, _, agencies = await owner_choices(team, day)
-    return policy.validate_action(form, people, {a["id"] for a in agencies})
+    return policy.validate_action(form, people, {a["id"] for a in agencies}, today=day if new else None)
 
 
 async def create(access: TeamAccess, form: dict[str, str], meeting_id: int | None = None,
@@ -79,7 +80,7 @@ async def create(access: TeamAccess, form: dict[str, str], meeting_id: int | Non
     now = clock.now()
     async with writing():
         access = await access.confirm(policy.can_manage)
-        data, problems = await _validated(access.team, access.today, form)
+        data, problems = await _validated(access.team, access.today, form, new=True)
         if data is None:
             return None, problems
         if item_id is not None and not await AgendaItem.exists().where(
@@ -101,9 +102,10 @@ async def create(access: TeamAccess, form: dict[str, str], meeting_id: int | Non
     return rows[0]["id"], {}
 
 
-async def edit(access: ActionAccess, form: dict[str, str]) -> dict[str, str]:
-    """A lead's full edit: field messages, or {} when saved. Raises Stale (with the current
-    record) when the version moved on."""
+async def edit(access: ActionAccess, form: dict[str, str]) -> tuple[dict[str, str], bool]:
+    """A lead's full edit: field messages (or none) and whether anything was written (an edit
+    that changes nothing leaves the item, its version and its log as they were). Raises Stale
+    (with the current record) when the version moved on."""
     now = clock.now()
     async with writing():
         access = await access.confirm()
@@ -111,8 +113,10 @@ async def edit(access: ActionAccess, form: dict[str, str]) -> dict[str, str]:
             raise errors.Forbidden()
         data, problems = await _validated(access.team, access.today, form)
         if data is None:
-            return problems
+            return problems, False
         before = await get(access.item["id"])
+        if policy.changes_nothing(data.as_columns(), before):
+            return {}, False
         updated = await ActionItem.update({
             ActionItem.title: data.title, ActionItem.description: data.description,
             ActionItem.owner: data.owner_id, ActionItem.owner_agency: data.owner_agency_id,
@@ -129,7 +133,7 @@ async def edit(access: ActionAccess, form: dict[str, str]) -> dict[str, str]:
                 status_to=data.status, due_from=before["due_on"], due_to=data.due_on, note="",
             ))
         await _changed_in_meeting(before)
-    return {}
+    return {}, True
 
 
 async def record_progress(access: ActionAccess, form: dict[str, str]) -> tuple[dict[str, str], bool]:
@@ -145,7 +149,7 @@ async def record_progress(access: ActionAccess, form: dict[str, str]) -> tuple[d
         data, problems = policy.validate_progress(form, before["due_on"], access.may_manage)
         if data is None:
             return problems, False
-        if policy.changes_nothing(data, before["status"]):
+        if policy.changes_nothing({"status": data.status, "due_on": data.due_on}, before, data.note):
             return {}, False
         updated = await ActionItem.update({
             ActionItem.status: data.status, ActionItem.due_on: data.due_on, ActionItem.updated_at: now,

@@ -26,9 +26,6 @@ SECTORS: dict[str, str] = {
 
 MAX_PEOPLE_SHOWN = 200  # on an agency's page
 
-# Sectors a collaborative is expected to have at the table; "other" is never "missing".
-COVERAGE_SECTORS = [code for code in SECTORS if code != "other"]
-
 
 @dataclass(frozen=True)
 class AgencyInput:
@@ -63,11 +60,6 @@ def validate_agency(form: dict[str, str]) -> tuple[AgencyInput | None, dict[str,
         ),
         {},
     )
-
-
-def missing_sectors(represented: set[str]) -> list[str]:
-    """Sectors with no current member agency on a roster, in the canonical order."""
-    return [code for code in COVERAGE_SECTORS if code not in represented]
 
 
 def name_key(name: str) -> str:

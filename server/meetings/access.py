@@ -20,7 +20,7 @@ from server.teams.policy import Standing
 
 FIELDS = (
     "id", "team", "series", "uid", "original_start", "detached", "title", "starts_at", "ends_at", "time_zone",
-    "status", "location", "join_link", "description", "sequence", "agenda_published_at", "live_status",
+    "status", "cancel_reason", "location", "join_link", "description", "sequence", "agenda_published_at", "live_status",
     "live_started_at", "live_ended_at", "current_item_id", "current_since", "live_version", "version",
 )
 # The guest seat an invitation to this meeting was issued under (one invitation per guest).

@@ -334,6 +334,17 @@ def validate_meeting(form: dict[str, str]) -> tuple[MeetingInput | None, dict[st
     return MeetingInput(title, day, start, duration, location, join_link, description), {}
 
 
+MAX_CANCEL_REASON = 300  # one line: calendar invitations will carry it as the CANCEL's COMMENT
+
+
+def validate_cancel_reason(form: dict[str, str]) -> tuple[str | None, dict[str, str]]:
+    """Why a meeting is cancelled (optional): one line of plain text, white space collapsed."""
+    reason = text(form, "reason", MAX_CANCEL_REASON)
+    if len(reason) > MAX_CANCEL_REASON:
+        return None, {"reason": too_long(MAX_CANCEL_REASON)}
+    return reason, {}
+
+
 @dataclass(frozen=True)
 class ItemInput:
     kind: str

@@ -21,7 +21,7 @@ from server.web import templating
 from server.web.downloads import download, filename_part
 from server.web.forms import RowId, form_data
 from server.web.pdf import pdf_from_html
-from server.web.responses import redirect
+from server.web.responses import redirect, with_message
 from server.web.templating import render, render_text
 
 TEMPLATE_GLOBALS = {
@@ -189,41 +189,71 @@ class MeetingController(Controller):
                                 meeting=found.meeting, series=series)
         return redirect(request, urls.url("meeting", meeting_id=target), flash="meeting_saved")
 
+    @get("/cancel", name="meeting.cancel.ask")
+    async def ask_to_cancel(self, request: Request, meeting_id: RowId) -> Response:
+        """Cancelling asks first, and for the reason members will see."""
+        found = await meeting_access(request.user, meeting_id, run=True)
+        if found.meeting["status"] == "cancelled":
+            return redirect(request, urls.url("meeting", meeting_id=meeting_id))
+        return self._cancel_form(request, found, {"version": str(found.meeting["version"])}, {})
+
+    def _cancel_form(self, request: Request, found: MeetingAccess, values, errors, status_code=200) -> Response:
+        return render(request, "meetings/cancel.html", {
+            "m_": found.meeting, "team": found.team, "zone": found.team["time_zone"], "values": values,
+            "errors": errors, "max_reason": policy.MAX_CANCEL_REASON,
+        }, status_code=status_code)
+
     @post("/cancel", status_code=200, name="meeting.cancel")
     async def cancel(self, request: Request, meeting_id: RowId) -> Response:
-        return await self._set_cancelled(request, meeting_id, True)
+        found = await meeting_access(request.user, meeting_id, run=True)
+        form = await form_data(request)
+        reason, errors = policy.validate_cancel_reason(form)
+        if reason is None:
+            return self._cancel_form(request, found, form, errors, status_code=422)
+        await scheduling.set_cancelled(found, True, form.get("version", ""), reason)
+        return redirect(request, urls.url("meeting", meeting_id=meeting_id),
+                        flash="meeting_cancelled" if found.meeting["series"] else "meeting_cancelled_one")
 
     @post("/restore", status_code=200, name="meeting.restore")
     async def restore(self, request: Request, meeting_id: RowId) -> Response:
-        return await self._set_cancelled(request, meeting_id, False)
-
-    async def _set_cancelled(self, request: Request, meeting_id: int, cancelled: bool) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
-        form = await form_data(request)
-        await scheduling.set_cancelled(found, cancelled, form.get("version", ""))
-        return redirect(request, urls.url("meeting", meeting_id=meeting_id),
-                        flash="meeting_cancelled" if cancelled else "meeting_saved")
+        await scheduling.set_cancelled(found, False, (await form_data(request)).get("version", ""))
+        return redirect(request, urls.url("meeting", meeting_id=meeting_id), flash="meeting_restored")
 
     @post("/invitations", status_code=200, name="meeting.invite")
     async def invite(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
-        await scheduling.invite(found, await form_data(request))
-        return redirect(request, urls.url("meeting", meeting_id=meeting_id), flash="guest_invited")
+        name, invited_now = await scheduling.invite(found, await form_data(request))
+        return redirect(request, urls.url("meeting", meeting_id=meeting_id, _fragment="guests"),
+                        flash="guest_invited" if invited_now else "guest_already_invited", name=name)
+
+    @post("/invitations/{person_id:int}/delete", status_code=200, name="meeting.uninvite")
+    async def uninvite(self, request: Request, meeting_id: RowId, person_id: RowId) -> Response:
+        found = await meeting_access(request.user, meeting_id, run=True)
+        name = await scheduling.uninvite(found, person_id)
+        where = urls.url("meeting", meeting_id=meeting_id, _fragment="guests")
+        if name is None:  # withdrawn already (a second click, another tab)
+            return redirect(request, where, flash="guest_not_invited")
+        return redirect(request, where, flash="guest_uninvited", name=name)
 
     # The agenda.
 
     @post("/publish", status_code=200, name="meeting.publish")
     async def publish(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True, agenda=True)
-        form = await form_data(request)
-        await agenda.set_published(found, form.get("published", "true") == "true")
-        return redirect(request, urls.url("meeting", meeting_id=meeting_id), flash="agenda_saved")
+        published = (await form_data(request)).get("published", "true") == "true"
+        await agenda.set_published(found, published)
+        return redirect(request, urls.url("meeting", meeting_id=meeting_id),
+                        flash="agenda_published" if published else "agenda_unpublished")
 
     @post("/template", status_code=200, name="meeting.standing_items")
     async def apply_template(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True, agenda=True)
-        await agenda.apply_template(found)
-        return await self._agenda_changed(request, found)
+        if await agenda.apply_template(found):
+            flash = "standing_items_added"
+        else:
+            flash = "standing_items_none" if await agenda.template_items(found.team["id"]) else "standing_items_undefined"
+        return await self._agenda_changed(request, found, flash)
 
     @post("/items", status_code=200, name="item.add")
     async def add_item(self, request: Request, meeting_id: RowId) -> Response:
@@ -238,16 +268,17 @@ class MeetingController(Controller):
             return response
         return await self._agenda_changed(request, found)
 
-    async def _agenda_changed(self, request: Request, found: MeetingAccess) -> Response:
-        """htmx gets the refreshed agenda; a browser without JavaScript goes back to the page."""
+    async def _agenda_changed(self, request: Request, found: MeetingAccess, flash: str | None = None) -> Response:
+        """htmx gets the refreshed agenda (and `flash`, when the change needs saying); a browser
+        without JavaScript goes back to the page."""
         if not request.htmx:
             return redirect(request, urls.url("meeting", meeting_id=found.meeting["id"], _fragment="agenda"),
-                            flash="agenda_saved")
+                            flash=flash or "agenda_saved")
         response = await self._page(request, await refreshed(found), block="agenda")
         # Whatever the form targeted (an item being edited, say), the whole agenda is new:
         # later items' planned times depend on every change.
         response.headers.update({"HX-Retarget": "#agenda", "HX-Reswap": "outerHTML"})
-        return response
+        return with_message(response, flash) if flash else response
 
     @get("/items/{item_id:int}/edit", name="item.edit")
     async def edit_item(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
@@ -572,7 +603,7 @@ class MeetingController(Controller):
             return await self._minutes(request, found, await self._record(meeting_id), {"status": STALE_MOVE}, 409)
         if problem:
             return await self._minutes(request, found, await self._record(meeting_id), {"status": problem}, 422)
-        return redirect(request, urls.url("minutes", meeting_id=meeting_id), flash="minutes_saved")
+        return redirect(request, urls.url("minutes", meeting_id=meeting_id), flash=f"minutes_{status}")
 
     @post("/minutes/comments", status_code=200, name="minutes.comment")
     async def comment(self, request: Request, meeting_id: RowId) -> Response:

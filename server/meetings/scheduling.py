@@ -32,13 +32,13 @@ from server.teams.tables import Team
 
 MEETING_COLUMNS = (
     Meeting.id, Meeting.team, Meeting.series, Meeting.uid, Meeting.original_start, Meeting.detached,
-    Meeting.title, Meeting.starts_at, Meeting.ends_at, Meeting.time_zone, Meeting.status,
+    Meeting.title, Meeting.starts_at, Meeting.ends_at, Meeting.time_zone, Meeting.status, Meeting.cancel_reason,
     Meeting.location, Meeting.join_link, Meeting.description, Meeting.sequence,
     Meeting.agenda_published_at, Meeting.live_status, Meeting.live_started_at, Meeting.live_ended_at,
     Meeting.current_item_id, Meeting.live_version, Meeting.version,
 )
 LIST_COLUMNS = (
-    Meeting.id, Meeting.title, Meeting.starts_at, Meeting.ends_at, Meeting.status,
+    Meeting.id, Meeting.title, Meeting.starts_at, Meeting.ends_at, Meeting.status, Meeting.cancel_reason,
     Meeting.agenda_published_at, Meeting.live_status, Meeting.series, Meeting.time_zone,
 )
 NO_MEETINGS = N_("These dates hold no meeting of this pattern. Move the last date or the pattern.")
@@ -102,8 +102,9 @@ async def team_meetings(access: TeamAccess, past_page: int = 1, upcoming_page: i
 
 
 _SERIES = Prepared(lambda p: Series.select().where(Series.id == p.id))
-_INVITATIONS = Prepared(lambda p: Invitation.select(Invitation.id, Invitation.person.id, Invitation.person.name).where(
-    Invitation.meeting == p.meeting))
+_INVITATIONS = Prepared(lambda p: Invitation.select(
+    Invitation.id, Invitation.person, Invitation.person.name).where(Invitation.meeting == p.meeting).order_by(
+    Invitation.person.name))
 
 
 async def get_series(series_id: int | None) -> dict | None:
@@ -326,12 +327,14 @@ async def _rebuild_series(series: dict, team: dict, data: MeetingInput, rule: Re
     return first_meeting["id"]
 
 
-async def set_cancelled(access: MeetingAccess, cancelled: bool, version: str) -> None:
-    """Cancels (or restores) one meeting; the rest of its series is untouched."""
+async def set_cancelled(access: MeetingAccess, cancelled: bool, version: str, reason: str = "") -> None:
+    """Cancels one meeting, with the reason its members will see (validated by
+    policy.validate_cancel_reason), or restores it (which clears the reason); the rest of its
+    series is untouched."""
     async with writing():
         access = await access.confirm(run=True)
         updated = await Meeting.update({
-            Meeting.status: "cancelled" if cancelled else "scheduled",
+            Meeting.status: "cancelled" if cancelled else "scheduled", Meeting.cancel_reason: reason if cancelled else "",
             Meeting.detached: access.meeting["series"] is not None,
             Meeting.sequence: Meeting.sequence + 1, Meeting.version: Meeting.version + 1,
             Meeting.updated_at: clock.now(),
@@ -388,19 +391,38 @@ async def invitations(meeting_id: int) -> list[dict]:
     return await _INVITATIONS.rows(meeting=meeting_id)
 
 
-async def invite(access: MeetingAccess, form: dict[str, str]) -> None:
-    """Invites a guest of the team's roster (checked inside the write) to this meeting, once."""
+async def invite(access: MeetingAccess, form: dict[str, str]) -> tuple[str, bool]:
+    """Invites a guest of the team's roster (checked inside the write) to this meeting, once.
+    Returns the guest's name and whether they were invited just now (False: they already were)."""
     person_id = parse_id(form.get("person_id"))
     async with writing():
         await lock_row(Meeting, access.meeting["id"])
         access = await access.confirm(run=True)
-        guest_seats = {p["id"]: p["seat_id"] for p in await membership.seated(access.team, access.today)
-                       if p["role"] == "guest"}
-        if person_id not in guest_seats:
+        guests = {p["id"]: p for p in await membership.seated(access.team, access.today) if p["role"] == "guest"}
+        if person_id not in guests:
             raise Invalid(N_("Choose a guest from the team's roster."))
+        guest = guests[person_id]
         mine = (Invitation.meeting == access.meeting["id"]) & (Invitation.person == person_id)
-        if await Invitation.exists().where(mine):  # once; an old one moves to the guest's seat now
-            await Invitation.update({Invitation.seat: guest_seats[person_id]}).where(mine)
+        earlier = await Invitation.select(Invitation.seat).where(mine).first()
+        if earlier is not None and earlier["seat"] == guest["seat_id"]:
+            return guest["name"], False
+        if earlier is not None:  # issued under an earlier guest seat, which no longer counts: renewed
+            await Invitation.update({Invitation.seat: guest["seat_id"]}).where(mine)
         else:
             await Invitation.insert(Invitation(meeting=access.meeting["id"], person=person_id,
-                                               created_at=clock.now(), seat=guest_seats[person_id]))
+                                               created_at=clock.now(), seat=guest["seat_id"]))
+    return guest["name"], True
+
+
+async def uninvite(access: MeetingAccess, person_id: int) -> str | None:
+    """Withdraws a guest's invitation to this meeting: their name, or None when they were not
+    invited (any more)."""
+    async with writing():
+        await lock_row(Meeting, access.meeting["id"])
+        access = await access.confirm(run=True)
+        mine = (Invitation.meeting == access.meeting["id"]) & (Invitation.person == person_id)
+        invitation = await Invitation.select(Invitation.person.name).where(mine).first()
+        if invitation is None:
+            return None
+        await Invitation.delete().where(mine)
+    return invitation["person.name"]

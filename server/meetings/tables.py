@@ -53,6 +53,7 @@ class Meeting(Table):
     ends_at = Timestamptz()
     time_zone = Varchar(length=64)
     status = Varchar(length=20, default="scheduled", index=True)  # scheduled | cancelled
+    cancel_reason = Varchar(length=300, default="")  # plain text: members see it, a CANCEL carries it
     location = Varchar(length=300, default="")
     join_link = Varchar(length=500, default="")
     description = Text(default="")

@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.accounts.policy import Viewer
-from server.forms import MAX_EMAIL, checked, email, limit, parse_id, require, text, too_long
+from server.forms import (
+    MAX_EMAIL,
+    MAX_PHONE,
+    checked,
+    email,
+    limit,
+    parse_id,
+    phone,
+    require,
+    text,
+    too_long,
+)
 from server.i18n import LANGUAGES, N_
 
 
@@ -30,8 +41,12 @@ def validate_person(form: dict[str, str], agency_ids: set[int]) -> tuple[PersonI
         errors["email"] = too_long(MAX_EMAIL)
     elif address is None:
         errors["email"] = N_("Enter a valid email address.")
-    phone = text(form, "phone", 40)
-    limit(errors, "phone", phone, 40)
+    phone_number = str(form.get("phone", "")).strip()  # kept as typed: people write numbers their way
+    if len(phone_number) > MAX_PHONE:
+        errors["phone"] = too_long(MAX_PHONE)
+    elif phone_number and phone(phone_number) is None:
+        errors["phone"] = N_("Enter a phone number in digits, such as (555) 010-2040, 555.010.2040 x12 "
+                             "or +1 555 010 2040.")
     title = text(form, "title", 120)
     limit(errors, "title", title, 120)
     language = str(form.get("preferred_language", "en"))
@@ -46,7 +61,7 @@ def validate_person(form: dict[str, str], agency_ids: set[int]) -> tuple[PersonI
         PersonInput(
             name=name,
             email=address or "",
-            phone=phone,
+            phone=phone_number,
             title=title,
             preferred_language=language,
             agency_id=agency_id,

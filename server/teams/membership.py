@@ -251,7 +251,8 @@ def standing_from_rows(rows: list[dict], time_zone: str, at: datetime) -> Standi
     return standing_from_seats(seats, clock.day_in(at, time_zone))
 
 
-TEAM_FIELDS = ("id", "name", "kind", "area", "time_zone", "description", "is_public", "quorum_kind", "quorum_value")
+TEAM_FIELDS = ("id", "name", "kind", "area", "time_zone", "description", "is_public", "quorum_kind", "quorum_value",
+               "expected_sectors")
 
 
 async def with_standing(

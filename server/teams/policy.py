@@ -7,6 +7,7 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.accounts.policy import Viewer
+from server.agencies.policy import SECTORS
 from server.forms import (
     checked,
     limit,
@@ -35,6 +36,43 @@ ROLES: dict[str, str] = {
     "family_partner": N_("Family partner"),
     "guest": N_("Guest"),
 }
+
+# Sector coverage: the sectors a team is expected to have at its table, and "Not represented"
+# for those no current member sits for. "Other" is never missing. Each kind has its usual set;
+# a team may keep its own list instead.
+COVERAGE_SECTORS = tuple(code for code in SECTORS if code != "other")
+USUAL_SECTORS: dict[str, tuple[str, ...]] = {
+    # The county's cross-system table: every system a child or family may meet (DESIGN.md §1).
+    "community_collaborative": COVERAGE_SECTORS,
+    # What a Plan of Safe Care covers (SAFE-CARE.md §1): infant and maternal health, substance use
+    # and mental health treatment, child safety, parenting and early childhood, housing, the family.
+    "perinatal_cluster": ("child_welfare", "public_health", "medical", "behavioral_health",
+                          "substance_use_treatment", "early_childhood", "housing", "family_peer"),
+    # The agency leaders who steer a collaborative or cluster, and a family voice.
+    "leadership_group": ("child_welfare", "public_health", "behavioral_health", "substance_use_treatment",
+                         "family_peer"),
+    # Wraparound around one child (SAFE-CARE.md §4): the care coordinator's behavioral health
+    # system, the school, the family's own partner; the rest only when the family's needs bring them.
+    "child_family_team": ("behavioral_health", "education", "family_peer"),
+    "other": (),
+}
+SECTOR_CHOICES = {
+    "usual": N_("The sectors usual for its kind of team"),
+    "own": N_("Only the sectors checked below"),
+}
+
+
+def expected_sectors(kind: str, own: str | None) -> list[str]:
+    """The sectors a team expects at its table, in the canonical order: its own list (codes
+    separated by commas) if it keeps one, else its kind's usual ones."""
+    chosen = set(own.split(",")) if own is not None else set(USUAL_SECTORS.get(kind, ()))
+    return [code for code in COVERAGE_SECTORS if code in chosen]
+
+
+def missing_sectors(expected: list[str], represented: set[str]) -> list[str]:
+    """Expected sectors that no current member agency sits for, in the order given."""
+    return [code for code in expected if code not in represented]
+
 
 LEADING_ROLES = frozenset({"chair", "co_chair", "coordinator"})
 MEMBER_ROLES = LEADING_ROLES | {"member", "family_partner"}
@@ -138,6 +176,7 @@ class TeamInput:
     is_public: bool
     quorum_kind: str = "share"
     quorum_value: int = 50
+    expected_sectors: str | None = None  # None: the kind's usual sectors; else codes, comma-separated
 
 
 QUORUM_KINDS = {
@@ -166,10 +205,18 @@ def validate_team(form: dict[str, str]) -> tuple[TeamInput | None, dict[str, str
         errors["quorum_kind"] = N_("Choose how quorum is counted.")
     elif whole_number(raw_quorum) is None or not 1 <= int(raw_quorum) <= (100 if quorum_kind == "share" else 500):
         errors["quorum_value"] = N_("Enter a percentage from 1 to 100, or a number of members.")
+    sectors = None
+    if form.get("sectors", "usual") == "own":
+        chosen = {code for code in str(form.get("expected_sectors", "")).split(",") if code}
+        if not chosen <= set(COVERAGE_SECTORS):
+            errors["expected_sectors"] = N_("Choose sectors from the list.")
+        sectors = ",".join(code for code in COVERAGE_SECTORS if code in chosen)
+    elif form.get("sectors", "usual") != "usual":
+        errors["sectors"] = N_("Choose the usual sectors or the team's own.")
     if errors:
         return None, errors
     return TeamInput(name, kind, area, time_zone, description, checked(form, "is_public"),
-                     quorum_kind, int(raw_quorum)), {}
+                     quorum_kind, int(raw_quorum), sectors), {}
 
 
 def valid_time_zone(name: str) -> bool:

@@ -13,13 +13,16 @@ from server.i18n import N_
 from server.meetings import policy as meetings_policy
 from server.teams import policy, service
 from server.teams.access import TeamAccess, team_access
+from server.web.downloads import csv_download
 from server.web.forms import RowId, form_data, uploaded_file, without_nul
 from server.web.guards import admin_required
 from server.web.responses import redirect
 from server.web.templating import render
 
 CSV_LIMIT = 1_000_000
-TEMPLATE_GLOBALS = {"KINDS": policy.KINDS, "ROLES": policy.ROLES, "QUORUM_KINDS": policy.QUORUM_KINDS}
+TEMPLATE_GLOBALS = {"KINDS": policy.KINDS, "ROLES": policy.ROLES, "QUORUM_KINDS": policy.QUORUM_KINDS,
+                    "SECTOR_CHOICES": policy.SECTOR_CHOICES, "USUAL_SECTORS": policy.USUAL_SECTORS,
+                    "COVERAGE_SECTORS": policy.COVERAGE_SECTORS}
 
 
 ACCESS_LOG_LIMIT = 500
@@ -41,7 +44,7 @@ class TeamController(Controller):
     @get("/new", guards=[admin_required], name="team.new")
     async def new_team(self, request: Request) -> Response:
         return self._form(request, None, {"time_zone": "America/New_York", "quorum_kind": "share",
-                                          "quorum_value": "50"}, {})
+                                          "quorum_value": "50", "sectors": "usual"}, {})
 
     @post("/", guards=[admin_required], status_code=200, name="team.create")
     async def create_team(self, request: Request) -> Response:
@@ -62,7 +65,10 @@ class TeamController(Controller):
     @get("/{team_id:int}/edit", guards=[admin_required], name="team.edit")
     async def edit_team(self, request: Request, team_id: RowId) -> Response:
         team = await self._team(team_id)
-        values = {**team, "is_public": "on" if team["is_public"] else "", "quorum_value": str(team["quorum_value"])}
+        values = {**team, "is_public": "on" if team["is_public"] else "", "quorum_value": str(team["quorum_value"]),
+                  "sectors": "usual" if team["expected_sectors"] is None else "own",
+                  # the boxes start from what the team expects now, its own list or its kind's
+                  "expected_sectors": ",".join(policy.expected_sectors(team["kind"], team["expected_sectors"]))}
         return self._form(request, team, values, {})
 
     @post("/{team_id:int}", guards=[admin_required], status_code=200, name="team.update")
@@ -81,7 +87,7 @@ class TeamController(Controller):
         }, block="form", status_code=status_code)
 
     async def _save(self, request: Request, team: dict | None) -> Response:
-        form = await form_data(request)
+        form = await form_data(request, multi=frozenset({"expected_sectors"}))
         data, errors = policy.validate_team(form)
         if data is None:
             return self._form(request, team, form, errors, status_code=422)
@@ -173,12 +179,8 @@ class RosterController(Controller):
     @get("/export.csv", name="roster.export")
     async def export_csv(self, request: Request, team_id: RowId) -> Response:
         found = await team_access(request.user, team_id, policy.can_view_roster)
-        # A byte-order mark: Excel opens UTF-8 without one as the machine's legacy code page.
-        body = "\ufeff" + await service.roster_csv(found.team, found.today)
-        filename = f"roster-{team_id}-{found.today.isoformat()}.csv"
-        return Response(body.encode("utf-8"), media_type="text/csv", headers={  # Litestar adds the charset
-            "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
-        })
+        return csv_download(await service.roster_csv(found.team, found.today),
+                            f"roster-{team_id}-{found.today.isoformat()}.csv")
 
     @get("/import", name="roster.import")
     async def import_page(self, request: Request, team_id: RowId) -> Response:

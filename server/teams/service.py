@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from server import clock
 from server.accounts.policy import Viewer
 from server.accounts.tables import Person
-from server.agencies.policy import missing_sectors
 from server.agencies.tables import Agency
 from server.db import contains, lock_row, reading, writing
 from server.errors import Forbidden, Invalid, NotFound, Stale
@@ -23,7 +22,7 @@ from server.tokens import new_token, token_hash
 
 TEAM_COLUMNS = (
     Team.id, Team.name, Team.kind, Team.area, Team.time_zone, Team.description, Team.is_public,
-    Team.quorum_kind, Team.quorum_value,
+    Team.quorum_kind, Team.quorum_value, Team.expected_sectors,
 )
 
 
@@ -54,7 +53,7 @@ async def save_team(data: TeamInput, team_id: int | None = None) -> int:
         Team.name: data.name, Team.kind: data.kind, Team.area: data.area,
         Team.time_zone: data.time_zone, Team.description: data.description,
         Team.is_public: data.is_public, Team.quorum_kind: data.quorum_kind,
-        Team.quorum_value: data.quorum_value, Team.updated_at: now,
+        Team.quorum_value: data.quorum_value, Team.expected_sectors: data.expected_sectors, Team.updated_at: now,
     }
     async with writing():
         if team_id is None:
@@ -86,12 +85,15 @@ async def roster(team: dict, today: date) -> dict:
         )
         group["seats"].append(seat)
     represented = {seat["agency.sector"] for seat in current}
+    expected = policy.expected_sectors(team["kind"], team["expected_sectors"])
     return {
         "groups": list(by_agency.values()),
         "current": current,
         "upcoming": upcoming,
         "past": past,
-        "missing_sectors": missing_sectors(represented),
+        "expected_sectors": expected,
+        "own_sectors": team["expected_sectors"] is not None,
+        "missing_sectors": policy.missing_sectors(expected, represented),
         "grants": await access_grants(team["id"], limit=policy.GRANTS_ON_ROSTER),
     }
 

@@ -14,6 +14,8 @@ class Team(Table):
     is_public = Boolean(default=False)
     quorum_kind = Varchar(length=10, default="share")  # share (percent of voting members) | count
     quorum_value = Integer(default=50)
+    # Sectors expected at the table (codes, comma-separated); NULL: the usual ones for its kind.
+    expected_sectors = Varchar(length=400, null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

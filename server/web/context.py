@@ -17,7 +17,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import db, i18n
 from server.config import settings
-from server.web.flash import FLASH_MESSAGES
+from server.web.flash import message_from_cookie
 from server.web.responses import FLASH_COOKIE
 
 SESSION_COOKIE = "convene_session"
@@ -121,7 +121,7 @@ class RequestContext:
         )
         token = i18n.current_language.set(language)
         flash = cookies.get(FLASH_COOKIE)
-        scope["flash"] = flash if flash in FLASH_MESSAGES else None
+        scope["flash"] = message_from_cookie(flash)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

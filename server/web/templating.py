@@ -23,7 +23,6 @@ from markupsafe import Markup
 from server import clock, i18n, urls
 from server.config import ROOT, settings
 from server.forms import neutralised
-from server.web.flash import FLASH_MESSAGES
 from server.web.fragment_cache import FragmentCache
 
 HTMX_FILE = "js/htmx-2.0.11.min.js"
@@ -70,7 +69,6 @@ def make_environment() -> Environment:
         ngettext=template_ngettext,
         LANGUAGES=i18n.LANGUAGES,
         HTMX_FILE=HTMX_FILE,
-        FLASH_MESSAGES=FLASH_MESSAGES,
         url=urls.url,
         labelled=lambda mapping: [(code, i18n.gettext(label)) for code, label in mapping.items()],
         translated=lambda mapping: {code: i18n.gettext(label) for code, label in mapping.items()},
@@ -152,9 +150,11 @@ template_config = TemplateConfig(engine=JinjaTemplateEngine.from_environment(env
 
 
 def is_fragment_request(request: Request) -> bool:
-    """An htmx request that swaps part of a page (boosted requests want the whole page)."""
+    """An htmx request that swaps part of a page. Boosted requests want the whole page, and so
+    does htmx restoring history (the Back button after a search that changed the address):
+    it puts the answer in place of the whole body."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render(

@@ -141,7 +141,7 @@ async def test_my_action_items_filter_by_scope_status_and_team_and_flag_overdue(
     token = await log_in(client, CHAIR)
     yesterday = days_from_today(-3).isoformat()
     mine = await new_action(client, token, demo, title="Rosa's overdue item", owner_id=demo.people[FAMILY],
-                            due_on=yesterday)
+                            due_on=yesterday, past_due_confirmed="yes")
     await new_action(client, token, demo, title="Agency item for FSA", owner_id="", owner_agency_id=demo.agencies["FSA"])
     await new_action(client, token, demo, title="Someone else's item")
     async with await make_client(app) as family:

@@ -249,6 +249,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/meetings/{meeting_id:int}"): route(MEETING_VIEW),
     ("POST", "/meetings/{meeting_id:int}"): route(MEETING_RUN),  # empty form: 422
     ("GET", "/meetings/{meeting_id:int}/edit"): route(MEETING_RUN),
+    ("GET", "/meetings/{meeting_id:int}/cancel"): route(MEETING_RUN),  # the question before cancelling
     ("POST", "/meetings/{meeting_id:int}/cancel"): route(MEETING_RUN),  # no version: 409
     ("POST", "/meetings/{meeting_id:int}/restore"): route(MEETING_RUN),  # no version: 409
     ("POST", "/meetings/{meeting_id:int}/publish"): route(MEETING_RUN),  # already published: stays so
@@ -261,6 +262,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/meetings/{meeting_id:int}/items/{item_id:int}/move"): route(MEETING_RUN),  # no direction
     ("POST", "/meetings/{meeting_id:int}/carry/{item_id:int}"): route(MEETING_RUN, item="carry"),
     ("POST", "/meetings/{meeting_id:int}/invitations"): route(MEETING_RUN),  # no one: 422
+    ("POST", "/meetings/{meeting_id:int}/invitations/{person_id:int}/delete"): route(MEETING_RUN),  # not invited
     # Running it live (the meeting of the table has ended: start does nothing, the rest 409).
     ("GET", "/meetings/{meeting_id:int}/live"): route(MEETING_RUN),
     ("GET", "/meetings/{meeting_id:int}/live/panel"): route(MEETING_VIEW),

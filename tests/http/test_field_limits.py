@@ -43,11 +43,14 @@ def unique(prefix: str = "") -> str:
 
 
 def value_of_length(length: int, shape: str = "text") -> str:
-    """Text of exactly `length` characters; an email address or a web address if `shape` says so."""
+    """Text of exactly `length` characters; an email address, a phone number or a web address if
+    `shape` says so."""
     head = unique("v")  # distinct values, so a save can be found and a name never collides
     if shape == "email":
         domain = "@maple.example"
         return (head + "x" * length)[:length - len(domain)] + domain
+    if shape == "phone":  # ten digits (distinct per value) and as many dashes as the length takes
+        return f"555{'-' * (length - 10)}{next(_serial):07d}"
     if shape == "link":
         head = "https://meet.example/" + head + "/"
     return (head + PATTERN * (length // len(PATTERN) + 1))[:length]
@@ -102,11 +105,13 @@ CASES = {
                    "title", 200, Attachment, "title"),
     "link.url": (CHAIR, "/meetings/{meeting}/links", lambda demo: {"title": unique("Link ")}, "url", 500, Attachment,
                  "url"),
+    "meeting.cancel_reason": (CHAIR, "/meetings/{meeting}/cancel", None, "reason", 300, Meeting, "cancel_reason"),
 }
 # Forms whose other fields depend on the row's current state.
 STATEFUL = {
     "minutes": lambda ids: Minutes.select(Minutes.version).where(Minutes.meeting == ids["meeting"]).first(),
     "progress.note": lambda ids: ActionItem.select(ActionItem.version).where(ActionItem.id == ids["action"]).first(),
+    "meeting.cancel_reason": lambda ids: Meeting.select(Meeting.version).where(Meeting.id == ids["meeting"]).first(),
 }
 
 
@@ -143,12 +148,14 @@ def test_a_field_saves_exactly_up_to_its_limit_and_refuses_longer_with_nothing_w
     async def rest_of_form() -> dict[str, str]:
         if case.startswith("minutes"):
             return {"version": str((await STATEFUL["minutes"](ids))["version"])}
+        if case == "meeting.cancel_reason":
+            return {"version": str((await STATEFUL[case](ids))["version"])}
         if case == "progress.note":
             return {"status": "in_progress", "version": str((await STATEFUL[case](ids))["version"])}
         return base(demo)
 
-    shape = {"email": "email", "join_link": "link", "url": "link"}.get(field, "text")
-    shortest = {"email": 24, "link": 40}.get(shape, 8)
+    shape = {"email": "email", "join_link": "link", "url": "link", "phone": "phone"}.get(field, "text")
+    shortest = {"email": 24, "link": 40, "phone": 10}.get(shape, 8)
 
     @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(length=st.integers(min_value=shortest, max_value=2 * limit))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,11 +16,11 @@ from server.agencies.tables import Agency
 from server.app import create_app
 from server.attachments.service import STORAGE
 from server.attachments.tables import Attachment
-from server.i18n import gettext
 from server.meetings.tables import (
     AgendaItem,
     Attendance,
     Decision,
+    Invitation,
     Meeting,
     Minutes,
     MinutesComment,
@@ -30,12 +31,14 @@ from server.meetings.tables import (
     TemplateItem,
 )
 from server.teams.tables import Membership, Team
-from server.web.flash import FLASH_MESSAGES
+from server.web.flash import message_from_cookie
 from server.web.responses import FLASH_COOKIE
+from server.web.templating import template_gettext
 from tests.attachment_samples import CSV, EXE, HTML, PDF, SVG, TEXT, odf, ooxml, plain_zip
 from tests.conftest import (
     ADMIN,
     CHAIR,
+    GUEST,
     SCHOOL,
     demo_ids,
     log_in,
@@ -62,7 +65,8 @@ FORMS = {
     "agency": ("/agencies", ADMIN, ["name", "short_name", "sector", "is_part2_program", "is_hipaa_covered"]),
     "person": ("/people", ADMIN, ["name", "email", "phone", "title", "agency_id", "preferred_language",
                                   "is_site_admin"]),
-    "team": ("/teams", ADMIN, ["name", "kind", "area", "time_zone", "description", "is_public"]),
+    "team": ("/teams", ADMIN, ["name", "kind", "area", "time_zone", "description", "is_public", "sectors",
+                               "expected_sectors"]),
     "roster": ("/teams/{team}/roster", CHAIR, ["person_id", "agency_id", "role", "alternate_for_id",
                                                 "started_on"]),
     "seat": ("/teams/{team}/roster/{seat}", CHAIR, ["agency_id", "role", "alternate_for_id", "started_on",
@@ -75,7 +79,7 @@ FORMS = {
                                                   "week_of_month", "weekday", "ends", "until", "count"]),
     "meeting_edit": ("/meetings/{meeting}", CHAIR, ["scope", "version", "title", "day", "start",
                                                     "duration_minutes", "frequency", "ends", "count", "until"]),
-    "cancel": ("/meetings/{meeting}/cancel", CHAIR, ["version"]),
+    "cancel": ("/meetings/{meeting}/cancel", CHAIR, ["version", "reason"]),
     "agenda_item": ("/meetings/{meeting}/items", CHAIR, ["title", "kind", "presenter_id", "planned_minutes",
                                                          "presenter_notes"]),
     "agenda_item_edit": ("/meetings/{meeting}/items/{item}", CHAIR, ["title", "kind", "planned_minutes",
@@ -84,6 +88,7 @@ FORMS = {
     "order": ("/meetings/{meeting}/items/order", CHAIR, ["order"]),
     "template": ("/teams/{team}/meetings/template", CHAIR, ["title", "kind", "planned_minutes"]),
     "invite": ("/meetings/{meeting}/invitations", CHAIR, ["person_id"]),
+    "uninvite": ("/meetings/{meeting}/invitations/{guest}/delete", CHAIR, ["person_id", "version"]),
     "attendance": ("/meetings/{meeting}/attendance", CHAIR, ["person_id", "status", "standing_in_for",
                                                              "departed", "departed_status"]),
     "notes": ("/meetings/{meeting}/items/{item}/notes", CHAIR, ["notes", "notes_base"]),
@@ -99,13 +104,13 @@ FORMS = {
     "review": ("/meetings/{meeting}/live/actions/{action}/status", CHAIR, ["status", "version", "notes_item",
                                                                           "notes"]),
     "live_action": ("/meetings/{meeting}/actions", CHAIR, ["title", "owner_id", "owner_agency_id", "due_on",
-                                                           "item_id"]),
+                                                           "item_id", "past_due_confirmed"]),
     "minutes": ("/meetings/{meeting}/minutes", CHAIR, ["summary", "version", "item-{item}-text",
                                                        "item-{item}-outcome"]),
     "comment": ("/meetings/{meeting}/minutes/comments", SCHOOL, ["body"]),
     "minutes_status": ("/meetings/{meeting}/minutes/status", CHAIR, ["status", "version", "approved_at_meeting"]),
     "action": ("/teams/{team}/actions", CHAIR, ["title", "description", "owner_id", "owner_agency_id", "due_on",
-                                                "status"]),
+                                                "status", "past_due_confirmed"]),
     "action_edit": ("/actions/{action}", CHAIR, ["title", "description", "owner_id", "owner_agency_id",
                                                  "due_on", "status", "version"]),
     "progress": ("/actions/{action}/progress", SCHOOL, ["status", "note", "due_on", "version"]),
@@ -129,7 +134,8 @@ VALID = {
 }
 
 WATCHED = (Agency, Person, Affiliation, Team, Membership, Series, Meeting, AgendaItem, Decision, Motion, Recusal,
-           TemplateItem, Attendance, Minutes, MinutesRevision, MinutesComment, ActionItem, ActionUpdate, Attachment)
+           TemplateItem, Attendance, Minutes, MinutesRevision, MinutesComment, ActionItem, ActionUpdate, Attachment,
+           Invitation)
 
 
 async def snapshot() -> tuple[tuple[str, ...], ...]:
@@ -157,7 +163,9 @@ async def shows_a_clean_save(client, response) -> None:
     page = await client.get(location)
     assert page.status_code == 200, (location, page.status_code)
     if flash:
-        assert gettext(FLASH_MESSAGES[flash]) in page.text, (location, flash)  # translations are not escaped
+        message = message_from_cookie(flash)
+        assert message is not None, flash
+        assert html.unescape(template_gettext(message)) in html.unescape(page.text), (location, flash)
 
 
 async def judge(client, state: dict, response, example) -> None:
@@ -175,8 +183,8 @@ async def judge(client, state: dict, response, example) -> None:
 
 
 async def meeting_fixtures(demo, team_id: int) -> dict[str, int]:
-    """A past meeting, running, with an item, minutes circulated for comments, and an action
-    item the member persona owns."""
+    """A past meeting, running, with an item, minutes circulated for comments, an invited guest,
+    and an action item the member persona owns."""
     chair = await make_client(create_app())
     async with chair:
         token = await log_in(chair, CHAIR)
@@ -191,8 +199,9 @@ async def meeting_fixtures(demo, team_id: int) -> dict[str, int]:
         response = await post_form(chair, f"/teams/{team_id}/actions", {
             "title": "Owned by the member", "owner_id": demo.people[SCHOOL], "status": "open"}, token)
         action = int(response.headers["location"].rsplit("/", 1)[1])
+        await post_form(chair, f"/meetings/{meeting}/invitations", {"person_id": demo.people[GUEST]}, token)
     item = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting).first()
-    return {"meeting": meeting, "item": item["id"], "action": action}
+    return {"meeting": meeting, "item": item["id"], "action": action, "guest": demo.people[GUEST]}
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))

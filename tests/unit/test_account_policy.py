@@ -4,7 +4,7 @@ import pytest
 
 from server.accounts import policy
 from server.accounts.routes import safe_next
-from server.agencies.policy import missing_sectors, validate_agency
+from server.agencies.policy import validate_agency
 from server.i18n import pick_language
 from server.people.policy import validate_person
 
@@ -46,12 +46,6 @@ def test_language_comes_from_the_preference_then_the_browser():
     assert pick_language("es", "en-US") == "es"
     assert pick_language(None, "es-MX,es;q=0.9,en;q=0.8") == "es"
     assert pick_language("fr", "de") == "en"
-
-
-def test_missing_sectors_leave_out_other_and_keep_the_canonical_order():
-    missing = missing_sectors({"education", "child_welfare", "other"})
-    assert "education" not in missing and "other" not in missing
-    assert missing[0] == "juvenile_justice"
 
 
 def test_agency_and_person_forms_report_each_bad_field():

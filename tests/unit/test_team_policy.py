@@ -119,3 +119,23 @@ def test_quorum_is_a_percentage_or_a_number_of_members(kind, value, ok):
     assert (team is not None) is ok
     if ok:
         assert (team.quorum_kind, team.quorum_value) == (kind, int(value))
+
+
+def test_missing_sectors_leave_out_other_and_keep_the_canonical_order():
+    expected = policy.expected_sectors("community_collaborative", None)
+    missing = policy.missing_sectors(expected, {"education", "child_welfare", "other"})
+    assert "education" not in missing and "other" not in missing
+    assert missing[0] == "juvenile_justice"
+
+
+def test_each_kind_of_team_expects_its_own_sectors_and_a_team_may_keep_its_own_list():
+    assert "juvenile_justice" not in policy.expected_sectors("child_family_team", None)
+    assert "medical" not in policy.expected_sectors("child_family_team", None)
+    perinatal = policy.expected_sectors("perinatal_cluster", None)
+    assert {"medical", "public_health", "substance_use_treatment", "child_welfare"} <= set(perinatal)
+    assert "juvenile_justice" not in perinatal and "education" not in perinatal
+    assert policy.expected_sectors("other", None) == []
+    assert policy.expected_sectors("child_family_team", "housing,education") == ["education", "housing"]
+    assert policy.expected_sectors("community_collaborative", "") == []
+    assert set(policy.USUAL_SECTORS) == set(policy.KINDS)
+    assert all(set(sectors) <= set(policy.COVERAGE_SECTORS) for sectors in policy.USUAL_SECTORS.values())
