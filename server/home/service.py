@@ -33,7 +33,8 @@ MAX_OVERDUE_ON_TEAM = 10
 UPCOMING_ON_TEAM = 3
 
 MEETING_COLUMNS = (
-    Meeting.id, Meeting.team, Meeting.title, Meeting.starts_at, Meeting.ends_at, Meeting.status, Meeting.location,
+    Meeting.id, Meeting.team, Meeting.title, Meeting.starts_at, Meeting.ends_at, Meeting.status, Meeting.cancel_reason,
+    Meeting.location,
     Meeting.agenda_published_at, Meeting.live_status, Meeting.series,
 )
 ITEM_COLUMNS = (*actions.LIST_COLUMNS, ActionItem.version)
@@ -161,7 +162,10 @@ async def team_now(access: TeamAccess) -> dict:
     ahead = (Meeting.status == "scheduled") & (Meeting.live_status == "not_started") & (Meeting.ends_at > now)
     overdue = None
     async with reading():
-        upcoming = await Meeting.select(*MEETING_COLUMNS).where(visible & (Meeting.ends_at >= now)).order_by(
+        # As the meeting list has them: a meeting that has ended is history at once; one running
+        # past its scheduled end is still here.
+        upcoming = await Meeting.select(*MEETING_COLUMNS).where(visible & (
+            ((Meeting.ends_at >= now) & (Meeting.live_status != "ended")) | (Meeting.live_status == "live"))).order_by(
             Meeting.starts_at).limit(UPCOMING_ON_TEAM)
         next_meeting = await Meeting.select(*MEETING_COLUMNS).where(
             visible & ((Meeting.live_status == "live") | ahead)).order_by(Meeting.starts_at).first()

@@ -260,12 +260,8 @@ class MeetingController(Controller):
         found = await meeting_access(request.user, meeting_id, run=True, agenda=True)
         form = await form_data(request)
         errors = await agenda.add_item(found, form)
-        if errors:
-            response = await self._page(request, found, errors=errors, values=form, status_code=422, block="add_item")
-            # The form asked for the whole agenda; a refusal replaces only the form (the agenda
-            # stays on the page, and the corrected form can be sent again).
-            response.headers.update({"HX-Retarget": "#add-item-form", "HX-Reswap": "outerHTML"})
-            return response
+        if errors:  # the form alone comes back (hx-target="this"): the agenda stays on the page
+            return await self._page(request, found, errors=errors, values=form, status_code=422, block="add_item")
         return await self._agenda_changed(request, found)
 
     async def _agenda_changed(self, request: Request, found: MeetingAccess, flash: str | None = None) -> Response:

@@ -88,7 +88,7 @@ async def test_every_readme_account_has_two_open_action_items_and_one_overdue(ap
     await log_in(client, TREATMENT)
     page = await client.get("/actions")
     assert page.status_code == 200
-    assert len(re.findall(r'<tr class="overdue">', page.text)) >= 1
+    assert len(re.findall(r'<tr role="row" class="overdue">', page.text)) >= 1
 
 
 async def test_action_items_come_in_every_status_from_past_meetings_with_a_progress_log(demo):

@@ -392,8 +392,8 @@ async def test_the_team_overview_leads_with_the_next_meeting_and_the_teams_overd
 
 
 async def test_the_overview_skips_meetings_cancelled_or_over_to_find_the_next_one(app, demo, client):
-    """Three meetings this hour fill the overview's short list, none of them next: two cancelled,
-    one already ended live."""
+    """Three meetings this hour, none of them next: two cancelled (still listed, marked), one
+    already ended live (gone from the list at once)."""
     team_id = demo.team(COLLAB)
     lead = await on_team(demo, CHAIR, team_id)
     gone = [(await held_meeting(lead, title, minutes_ago=minutes))[0].meeting["id"]
@@ -406,7 +406,8 @@ async def test_the_overview_skips_meetings_cancelled_or_over_to_find_the_next_on
     await log_in(client, SCHOOL)
     page = (await client.get(f"/teams/{team_id}")).text
     table = section(page, "meetings-heading")
-    assert all(links_to(table, f"/meetings/{meeting_id}") for meeting_id in gone)
+    assert all(links_to(table, f"/meetings/{meeting_id}") for meeting_id in gone[:2])  # cancelled, and marked
+    assert not links_to(table, f"/meetings/{gone[2]}")  # a meeting that has ended is no longer ahead
     card = section(page, "next-heading")
     assert links_to(card, f"/meetings/{expected['id']}") and not any(
         links_to(card, f"/meetings/{meeting_id}") for meeting_id in gone)
