@@ -49,7 +49,7 @@ from server import clock, db  # noqa: E402
 from server.accounts.tables import Affiliation, Person  # noqa: E402
 from server.actions.tables import ActionItem, ActionUpdate  # noqa: E402
 from server.agencies.tables import Agency  # noqa: E402
-from server.meetings import recurrence  # noqa: E402
+from server.meetings import record, recurrence  # noqa: E402
 from server.meetings.recurrence import Recurrence  # noqa: E402
 from server.meetings.tables import (  # noqa: E402
     AgendaItem,
@@ -265,7 +265,8 @@ async def add_live_meeting(rng: random.Random, now: datetime) -> dict:
         await insert(Attendance, attendance)
         # One version step per live change: the start, four moves, three decisions, each check-in.
         live_version = 1 + 4 + len(decided) + len(attendance)
-        await Meeting.update({Meeting.current_item_id: item_ids[4], Meeting.live_version: live_version}).where(
+        await Meeting.update({Meeting.current_item_id: item_ids[4], Meeting.current_since: now - timedelta(minutes=4),
+                              Meeting.live_version: live_version}).where(
             Meeting.id == meeting_id
         )
     return {"collab_id": team["id"], "meeting_id": meeting_id, "live_version": live_version,
@@ -563,30 +564,37 @@ async def _meetings(rng: random.Random, now: datetime, today: date,
             following = meetings[index + 1] if index + 1 < len(meetings) else None
             minutes_rows.append({
                 "meeting": meeting.id, "status": "approved" if following else "circulated",
-                "body": _minutes_body(titles[meeting.id], meeting, team.zone, rng),
+                "record": _minutes_record(titles[meeting.id], meeting, team.zone, rng),
                 "approved_at_meeting": following.id if following else None,
                 "approved_at": following.ended_at if following else None, "version": 3 if following else 2,
                 "updated_at": following.ended_at if following else meeting.ended_at + timedelta(days=2),
             })
     minutes_ids = await insert(Minutes, minutes_rows)
     await insert(MinutesRevision, [
-        {"minutes": minutes_id, "body": row["body"], "status": row["status"], "edited_by": lead_of[row["meeting"]],
-         "edited_at": row["updated_at"]}
+        {"minutes": minutes_id, "record": row["record"], "status": row["status"], "version": row["version"],
+         "edited_by": lead_of[row["meeting"]], "edited_at": row["updated_at"]}
         for minutes_id, row in zip(minutes_ids, minutes_rows, strict=True)
     ])
     return held
 
 
-def _minutes_body(title: str, meeting: HeldMeeting, zone: str, rng: random.Random) -> str:
-    present = rng.randint(18, 32)
-    lines = [f"{title} — {meeting.day.isoformat()} ({zone})", "",
-             f"Present: {present} members ({rng.randint(2, 9)} remote). Excused: {rng.randint(0, 5)}.", "",
-             "1. Welcome and introductions", "Introductions around the table and on the video call.", "",
-             "2. Approval of last meeting's minutes", "Decision: the minutes are approved as circulated.", "",
-             "3. Action-item review", "Owners gave updates on their open items."]
-    for number, (_item, subject, _at) in enumerate(meeting.topics, start=4):
-        lines += ["", f"{number}. {subject.capitalize()}", f"Members discussed {subject} and agreed on next steps."]
-    return "\n".join(lines) + "\n"
+def _minutes_record(title: str, meeting: HeldMeeting, zone: str, rng: random.Random) -> str:
+    """A minutes record (server/meetings/record.py) of the usual shape: a summary, the standing
+    items and each topic with what was said."""
+    fixed = [("standing", "Welcome and introductions", "Introductions around the table and on the video call."),
+             ("standing", "Approval of last meeting's minutes", "The minutes are approved as circulated."),
+             ("action_item_review", "Action-item review", "Owners gave updates on their open items.")]
+    items = [{"id": 0, "number": number, "kind": kind, "title": item_title, "text": text, "outcome": "done",
+              "decisions": [], "actions": []} for number, (kind, item_title, text) in enumerate(fixed, start=1)]
+    for number, (item_id, subject, _at) in enumerate(meeting.topics, start=len(fixed) + 1):
+        items.append({"id": item_id, "number": number, "kind": "discussion", "title": subject.capitalize(),
+                      "text": f"Members discussed {subject} and agreed on next steps.", "outcome": "done",
+                      "decisions": [], "actions": []})
+    return record.dumps({
+        "v": record.SCHEMA, "title": title, "time_zone": zone, "attendance_taken": False,
+        "summary": f"Present: {rng.randint(18, 32)} members ({rng.randint(2, 9)} remote). Excused: {rng.randint(0, 5)}.",
+        "items": items,
+    })
 
 
 async def _actions(rng: random.Random, now: datetime, today: date, teams: list[RegionTeam],
