@@ -66,7 +66,7 @@ class Person(Table, tablename="person", schema=None):
 
 ID = "2026-12-05T15:03:56:385386"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "Agenda outcomes, motions and recusals, structured minutes with comments"
 
 
 async def forwards():

@@ -2,7 +2,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 ID = "2026-12-05T15:04:07:802754"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "Minutes text lives in the record"
 
 
 async def forwards():

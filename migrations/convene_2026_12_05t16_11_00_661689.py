@@ -4,7 +4,7 @@ from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-12-05T16:11:00:661689"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "When the current item was opened"
 
 
 async def forwards():

@@ -5,7 +5,7 @@ pages refresh); none touches the meeting's calendar identity (see scheduling.py)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from server import clock
 from server.actions.tables import ActionItem
@@ -15,7 +15,7 @@ from server.forms import parse_version
 from server.i18n import N_
 from server.meetings import live, policy
 from server.meetings.access import MeetingAccess
-from server.meetings.tables import AgendaItem, Decision, Meeting, TemplateItem
+from server.meetings.tables import AgendaItem, Decision, Meeting, Motion, TemplateItem
 from server.teams import membership
 from server.teams.access import TeamAccess
 from server.teams.tables import Team
@@ -53,7 +53,7 @@ async def agenda(access: MeetingAccess) -> Agenda:
     meeting = access.meeting
     async with reading():
         items = _items_with_decisions(await _ITEMS_AND_DECISIONS.rows(meeting=meeting["id"]))
-        await _with_recusals(meeting["id"], items)
+        await _with_votes(meeting["id"], items)
         needs_review = access.is_member and any(item["kind"] == "action_item_review" for item in items)
         actions, open_actions = await _action_items(access, needs_review) if access.is_member else ([], [])
     starts = policy.running_starts(meeting["starts_at"], [i["planned_minutes"] for i in items])
@@ -75,18 +75,25 @@ async def agenda(access: MeetingAccess) -> Agenda:
 OPEN = ("open", "in_progress", "blocked")
 
 
-# The agenda's items with their decisions and any vote on them, in one statement (an item row
-# once per decision): only what the pages show (an item being edited is read whole by get_item).
+# The agenda's items with their decisions, in one statement (an item row once per decision):
+# only what the pages show (an item being edited is read whole by get_item). Votes on the
+# decisions, and their recusals, come in two more only when the meeting has any.
 _ITEMS_AND_DECISIONS = Raw(
     'SELECT i.id, i.kind, i.title, p.name AS "presenter.name", i.planned_minutes, i.presenter_notes, i.notes,'
-    " i.status, i.outcome, i.started_at, d.id AS decision_id, d.text AS decision_text,"
-    " mo.id AS motion_id, mv.name AS motion_mover, sc.name AS motion_seconder, mo.votes_for, mo.votes_against,"
-    " mo.abstentions, mo.majority, mo.result, mo.quorum_needed, mo.quorum_present, mo.quorum_voting"
+    " i.status, i.outcome, i.started_at, d.id AS decision_id, d.text AS decision_text, mo.id AS motion_id"
     " FROM agenda_item i LEFT JOIN person p ON p.id = i.presenter LEFT JOIN decision d ON d.agenda_item = i.id"
-    " LEFT JOIN motion mo ON mo.decision = d.id LEFT JOIN person mv ON mv.id = mo.mover"
-    " LEFT JOIN person sc ON sc.id = mo.seconder"
+    " LEFT JOIN motion mo ON mo.decision = d.id"
     " WHERE i.meeting = {meeting} ORDER BY i.position, i.id, d.id",
     AgendaItem,
+)
+MOTION_FIELDS = ("votes_for", "votes_against", "abstentions", "majority", "result", "quorum_needed",
+                 "quorum_present", "quorum_voting")
+_MOTIONS = Raw(
+    "SELECT mo.id, mv.name AS mover, sc.name AS seconder, " + ", ".join(f"mo.{f}" for f in MOTION_FIELDS)
+    + " FROM motion mo JOIN decision d ON d.id = mo.decision JOIN agenda_item i ON i.id = d.agenda_item"
+    " JOIN person mv ON mv.id = mo.mover LEFT JOIN person sc ON sc.id = mo.seconder"
+    " WHERE i.meeting = {meeting}",
+    Motion,
 )
 _RECUSALS = Raw(
     "SELECT r.motion, p.name, r.reason FROM recusal r JOIN person p ON p.id = r.person"
@@ -94,38 +101,34 @@ _RECUSALS = Raw(
     " JOIN agenda_item i ON i.id = d.agenda_item WHERE i.meeting = {meeting} ORDER BY r.id",
     AgendaItem,
 )
-MOTION_FIELDS = ("votes_for", "votes_against", "abstentions", "majority", "result", "quorum_needed",
-                 "quorum_present", "quorum_voting")
 
 
 def _items_with_decisions(rows: list[dict]) -> list[dict]:
-    """One dict per item, in agenda order, with its decisions and their votes (the rows come by
-    item, then decision)."""
+    """One dict per item, in agenda order, with its decisions (the rows come by item, then
+    decision); a decision taken by a vote holds its motion's id until _with_votes fills it in."""
     items: list[dict] = []
     item: dict = {}
     for row in rows:
         decision_id, text, motion_id = row.pop("decision_id"), row.pop("decision_text"), row.pop("motion_id")
-        motion = {key: row.pop(key) for key in MOTION_FIELDS}
-        mover, seconder = row.pop("motion_mover"), row.pop("motion_seconder")
         if row["id"] != item.get("id"):
             item = row
             item["decisions"] = []
             items.append(item)
         if decision_id is not None:
-            decision = {"id": decision_id, "agenda_item": item["id"], "text": text, "motion": None}
-            if motion_id is not None:
-                decision["motion"] = {"id": motion_id, "mover": mover, "seconder": seconder, "recusals": [],
-                                      **motion}
-            item["decisions"].append(decision)
+            item["decisions"].append({"id": decision_id, "agenda_item": item["id"], "text": text, "motion": motion_id})
     return items
 
 
-async def _with_recusals(meeting_id: int, items: list[dict]) -> None:
-    """Each motion's recusals, in one more statement when the agenda has any vote."""
-    motions = {d["motion"]["id"]: d["motion"] for i in items for d in i["decisions"] if d["motion"]}
-    if motions:
-        for row in await _RECUSALS.rows(meeting=meeting_id):
-            motions[row["motion"]]["recusals"].append({"name": row["name"], "reason": row["reason"]})
+async def _with_votes(meeting_id: int, items: list[dict]) -> None:
+    """Each motion whole (mover, seconder, the count, the quorum, recusals), when there are any."""
+    decisions = [d for item in items for d in item["decisions"] if d["motion"] is not None]
+    if not decisions:
+        return
+    motions = {row["id"]: {**row, "recusals": []} for row in await _MOTIONS.rows(meeting=meeting_id)}
+    for row in await _RECUSALS.rows(meeting=meeting_id):
+        motions[row["motion"]]["recusals"].append({"name": row["name"], "reason": row["reason"]})
+    for decision in decisions:
+        decision["motion"] = motions[decision["motion"]]
 
 
 _CREATED_HERE = Prepared(lambda p: ActionItem.select(
@@ -136,34 +139,45 @@ _CREATED_HERE = Prepared(lambda p: ActionItem.select(
 # An action-item review takes up the team's items that were open when the meeting began, each
 # with its status as it stood at the meeting's end (now, while it has not ended): the review of
 # a past meeting shows what the meeting saw, and one closed during the meeting stays in view.
-# In the same statement, the items the meeting created (`here`).
-_STATUS_AT = ("(SELECT u.status_to FROM action_update u WHERE u.action_item = a.id AND u.at < {%s}"
-              " ORDER BY u.at DESC, u.id DESC LIMIT 1)")
+# In the same statement, the items the meeting created (`here`). A status at a moment is read
+# from the item's log only when that moment is past: before the meeting begins, and while it
+# runs for its end, the item's own status is the one that counts (and costs no subquery).
+_STATUS_AT = ("COALESCE((SELECT u.status_to FROM action_update u WHERE u.action_item = a.id AND u.at < {%s}"
+              " ORDER BY u.at DESC, u.id DESC LIMIT 1), a.status)")
 _NAMES = (' o.name AS "owner.name", g.name AS "owner_agency.name", g.short_name AS "owner_agency.short_name"'
           " FROM action_item a LEFT JOIN person o ON o.id = a.owner LEFT JOIN agency g ON g.id = a.owner_agency")
-_CREATED_AND_REVIEWED = Raw(
-    "SELECT 1 AS here, a.id, a.title, a.status, a.due_on, a.source_item, a.version," + _NAMES
-    + " WHERE a.source_meeting = {meeting}"
-    " UNION ALL SELECT 0, id, title, status, due_on, source_item, version, \"owner.name\", \"owner_agency.name\","
-    ' "owner_agency.short_name" FROM (SELECT a.id, a.title, a.due_on, a.source_item, a.version,'
-    f" COALESCE({_STATUS_AT % 'start'}, a.status) AS status_at_start,"
-    f" COALESCE({_STATUS_AT % 'end'}, a.status) AS status," + _NAMES
-    + " WHERE a.team = {team} AND a.created_at < {start}) reviewed"
-    " WHERE status_at_start IN ('open', 'in_progress', 'blocked')",
-    ActionItem,
-)
-NO_CUTOFF = datetime.max.replace(tzinfo=UTC)
+
+
+def _created_and_reviewed(began: bool, ended: bool) -> Raw:
+    return Raw(
+        "SELECT 1 AS here, a.id, a.title, a.status, a.due_on, a.source_item, a.version," + _NAMES
+        + " WHERE a.source_meeting = {meeting}"
+        " UNION ALL SELECT 0, id, title, status, due_on, source_item, version, \"owner.name\", \"owner_agency.name\","
+        ' "owner_agency.short_name" FROM (SELECT a.id, a.title, a.due_on, a.source_item, a.version,'
+        f" {_STATUS_AT % 'start' if began else 'a.status'} AS status_at_start,"
+        f" {_STATUS_AT % 'end' if ended else 'a.status'} AS status," + _NAMES
+        + " WHERE a.team = {team} AND a.created_at < {start}) reviewed"
+        " WHERE status_at_start IN ('open', 'in_progress', 'blocked')",
+        ActionItem,
+    )
+
+
+_CREATED_AND_REVIEWED = {(began, ended): _created_and_reviewed(began, ended)
+                         for began in (False, True) for ended in (False, True)}
 
 
 async def _action_items(access: MeetingAccess, needs_review: bool) -> tuple[list[dict], list[dict]]:
     """The action items this meeting created and, for an action-item review, the ones it
-    reviews (see _CREATED_AND_REVIEWED), in one statement."""
+    reviews (see _created_and_reviewed), in one statement."""
     meeting = access.meeting
     if not needs_review:
         return await _CREATED_HERE.rows(meeting=meeting["id"]), []
-    start = meeting["live_started_at"] or (meeting["starts_at"] if meeting["live_status"] == "ended" else access.viewer.at)
-    end = NO_CUTOFF if access.agenda_open else (meeting["live_ended_at"] or meeting["ends_at"])
-    rows = await _CREATED_AND_REVIEWED.rows(meeting=meeting["id"], team=access.team["id"], start=start, end=end)
+    ended = not access.agenda_open
+    start = meeting["live_started_at"] or (meeting["starts_at"] if ended else access.viewer.at)
+    end = meeting["live_ended_at"] or meeting["ends_at"]
+    began = meeting["live_started_at"] is not None or ended
+    rows = await _CREATED_AND_REVIEWED[began, ended].rows(
+        meeting=meeting["id"], team=access.team["id"], start=start, **({"end": end} if ended else {}))
     created: list[dict] = []
     reviewed: list[dict] = []
     for row in rows:

@@ -434,12 +434,12 @@ def recusal_rows(form: dict[str, str]) -> int:
     return min(MAX_RECUSALS, max(1, shown) + (1 if form.get("add_recusal") else 0))
 
 
-MOTION_FIELDS = ("mover_id", "seconder_id", "votes_for", "votes_against", "abstentions")
+VOTE_FIELDS = ("mover_id", "seconder_id", "votes_for", "votes_against", "abstentions")  # in the decision form
 
 
 def is_motion(form: dict[str, str]) -> bool:
     """A decision is a motion when anything of a vote is filled in: a vote typed is never dropped."""
-    return any(str(form.get(field, "")).strip() for field in MOTION_FIELDS) or any(
+    return any(str(form.get(field, "")).strip() for field in VOTE_FIELDS) or any(
         str(value).strip() for key, value in form.items() if key.startswith("recusal_person_"))
 
 

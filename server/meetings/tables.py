@@ -161,7 +161,7 @@ class Minutes(Table):
     approved at a later meeting and locked."""
 
     meeting = ForeignKey(Meeting, unique=True, index=True)
-    status = Varchar(length=20, default="draft")  # draft | circulated | approved | locked
+    status = Varchar(length=20, default="draft", index=True)  # draft | circulated | approved | locked
     record = Text(default="{}")
     approved_at_meeting = ForeignKey(Meeting, null=True, default=None, index=True)
     approved_at = Timestamptz(null=True, default=None)
