@@ -174,8 +174,11 @@ async def team_now(access: TeamAccess) -> dict:
         upcoming = await Meeting.select(*MEETING_COLUMNS).where(visible & (
             ((Meeting.ends_at >= now) & (Meeting.live_status != "ended")) | (Meeting.live_status == "live"))).order_by(
             Meeting.starts_at).limit(UPCOMING_ON_TEAM)
+        # A meeting running now comes first, even one started before another's scheduled time
+        # ("live" sorts before "not_started").
         next_meeting = await Meeting.select(*MEETING_COLUMNS).where(
-            visible & ((Meeting.live_status == "live") | ahead)).order_by(Meeting.starts_at).first()
+            visible & ((Meeting.live_status == "live") | ahead)).order_by(Meeting.live_status).order_by(
+            Meeting.starts_at).first()
         if access.may(actions_policy.can_see_team_actions):
             overdue = await ActionItem.select(*actions.LIST_COLUMNS).where(
                 (ActionItem.team == access.team["id"]) & ActionItem.status.is_in(list(actions_policy.OPEN_STATUSES))

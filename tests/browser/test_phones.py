@@ -48,6 +48,11 @@ async def long_title_on_the_next_meeting(demo) -> str:
 
 
 WIDTH_JS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+# What sticks out, named (the outermost element past the window's edge), for the failure message.
+CULPRITS_JS = """() => [...document.querySelectorAll('main *, header *, footer *')]
+  .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .filter(el => !el.parentElement || el.parentElement.getBoundingClientRect().right <= document.documentElement.clientWidth + 1)
+  .slice(0, 3).map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ': ' + (el.textContent || '').trim().slice(0, 60))"""
 # Nothing scrolls sideways inside the page either (a table in a scrolling frame): on a phone a
 # table too wide for the screen becomes a stack of cards.
 SCROLLED_INSIDE_JS = """() => [...document.querySelectorAll('main *')]
@@ -86,7 +91,8 @@ async def test_every_page_the_demo_accounts_reach_fits_a_phone_without_scrolling
                 assert await page.locator("html").get_attribute("lang") == language
                 scroll, width = await page.evaluate(WIDTH_JS)
                 if scroll > width:
-                    too_wide.append(f"{email} ({language}) {path}: {scroll}px in a {width}px window")
+                    culprits = "; ".join(await page.evaluate(CULPRITS_JS))
+                    too_wide.append(f"{email} ({language}) {path}: {scroll}px in a {width}px window ({culprits})")
                 for frame in await page.evaluate(SCROLLED_INSIDE_JS):
                     too_wide.append(f"{email} ({language}) {path}: {frame} scrolls sideways")
                 seen_long_title = seen_long_title or LONG_ADDRESS in await page.content()
