@@ -55,6 +55,14 @@ async def current_of(meeting_id: int) -> int:
     return (await Meeting.select(Meeting.current_item_id).where(Meeting.id == meeting_id).first())["current_item_id"]
 
 
+async def started_with_their_notes(client, token, demo, theirs: str) -> tuple[int, int]:
+    """A running meeting whose open item has notes someone else saved: (meeting, item)."""
+    meeting_id = await started(client, token, demo)
+    item = await current_of(meeting_id)
+    await AgendaItem.update({AgendaItem.notes: theirs}).where(AgendaItem.id == item)
+    return meeting_id, item
+
+
 # Nothing typed is lost.
 
 
@@ -116,9 +124,7 @@ async def test_notes_saved_over_someone_elses_newer_notes_keep_both(app, client,
 
 async def test_a_move_that_meets_newer_notes_moves_nothing_and_shows_both_texts(client, demo):
     token = await log_in(client, CHAIR)
-    meeting_id = await started(client, token, demo)
-    item = await current_of(meeting_id)
-    await AgendaItem.update({AgendaItem.notes: "Saved elsewhere"}).where(AgendaItem.id == item)
+    meeting_id, item = await started_with_their_notes(client, token, demo, "Saved elsewhere")
     response = await post_form(client, f"/meetings/{meeting_id}/live/next", {
         "notes_item": item, "notes": "Typed here", "notes_base": policy.notes_hash("")}, token, headers=HTMX)
     assert response.status_code == 409
@@ -622,9 +628,7 @@ async def test_minutes_written_before_the_record_existed_still_show_print_and_do
 
 async def test_after_a_notes_conflict_typing_on_never_saves_over_theirs_until_the_chair_replaces_them(client, demo):
     token = await log_in(client, CHAIR)
-    meeting_id = await started(client, token, demo)
-    item = await current_of(meeting_id)
-    await AgendaItem.update({AgendaItem.notes: "The co-chair's notes"}).where(AgendaItem.id == item)
+    meeting_id, item = await started_with_their_notes(client, token, demo, "The co-chair's notes")
     typed_against = policy.notes_hash("")
     for text in ("Mine", "Mine, and more"):  # the autosave, keystroke after keystroke
         response = await post_form(client, f"/meetings/{meeting_id}/items/{item}/notes",
@@ -640,9 +644,7 @@ async def test_after_a_notes_conflict_typing_on_never_saves_over_theirs_until_th
 
 async def test_a_notes_conflict_without_javascript_shows_both_texts_and_loses_neither(client, demo):
     token = await log_in(client, CHAIR)
-    meeting_id = await started(client, token, demo)
-    item = await current_of(meeting_id)
-    await AgendaItem.update({AgendaItem.notes: "Saved elsewhere"}).where(AgendaItem.id == item)
+    meeting_id, item = await started_with_their_notes(client, token, demo, "Saved elsewhere")
     response = await post_form(client, f"/meetings/{meeting_id}/items/{item}/notes",
                                {"notes_item": item, "notes": "Typed here", "notes_base": policy.notes_hash("")}, token)
     assert response.status_code == 409
