@@ -63,6 +63,21 @@ async def started_with_their_notes(client, token, demo, theirs: str) -> tuple[in
     return meeting_id, item
 
 
+async def reviewing(client, token, demo, title: str, status: str, began_minutes_ago: int) -> tuple[int, int]:
+    """A running action-item review with one item created a week before it began: (meeting, item)."""
+    meeting_id = await started(client, token, demo, titles=("Action-item review",))
+    await AgendaItem.update({AgendaItem.kind: "action_item_review"}).where(AgendaItem.meeting == meeting_id)
+    response = await post_form(client, f"/teams/{demo.team(COLLABORATIVE)}/actions", {
+        "title": title, "owner_id": demo.people[SCHOOL], "status": status}, token)
+    action_id = int(response.headers["location"].rsplit("/", 1)[1])
+    week_ago = clock.now() - timedelta(days=7)
+    await ActionItem.update({ActionItem.created_at: week_ago}).where(ActionItem.id == action_id)
+    await ActionUpdate.update({ActionUpdate.at: week_ago}).where(ActionUpdate.action_item == action_id)
+    await Meeting.update({Meeting.live_started_at: clock.now() - timedelta(minutes=began_minutes_ago)}).where(
+        Meeting.id == meeting_id)
+    return meeting_id, action_id
+
+
 # Nothing typed is lost.
 
 
@@ -283,16 +298,8 @@ async def test_the_next_meeting_offers_the_deferred_and_unreached_items_but_not_
 
 async def test_the_action_item_review_updates_an_item_in_one_click_and_keeps_it_in_view(client, demo):
     token = await log_in(client, CHAIR)
-    meeting_id = await started(client, token, demo, titles=("Action-item review",))
-    await AgendaItem.update({AgendaItem.kind: "action_item_review"}).where(AgendaItem.meeting == meeting_id)
-    response = await post_form(client, f"/teams/{demo.team(COLLABORATIVE)}/actions", {
-        "title": "Map transport options", "owner_id": demo.people[SCHOOL], "status": "open"}, token)
-    action_id = int(response.headers["location"].rsplit("/", 1)[1])
     # Created before the meeting began: the review takes it up.
-    await ActionItem.update({ActionItem.created_at: clock.now() - timedelta(days=7)}).where(ActionItem.id == action_id)
-    await ActionUpdate.update({ActionUpdate.at: clock.now() - timedelta(days=7)}).where(
-        ActionUpdate.action_item == action_id)
-    await Meeting.update({Meeting.live_started_at: clock.now() - timedelta(minutes=1)}).where(Meeting.id == meeting_id)
+    meeting_id, action_id = await reviewing(client, token, demo, "Map transport options", "open", 1)
     page = (await client.get(f"/meetings/{meeting_id}/live")).text
     assert "Map transport options" in page and f'id="review-{action_id}-done"' in page
     clicked = await post_form(client, f"/meetings/{meeting_id}/live/actions/{action_id}/status",
@@ -588,15 +595,7 @@ async def test_a_series_with_no_end_date_keeps_two_years_of_meetings_ahead(clien
 
 async def test_the_action_item_review_of_a_past_meeting_shows_the_items_as_they_stood_then(client, demo):
     token = await log_in(client, CHAIR)
-    meeting_id = await started(client, token, demo, titles=("Action-item review",))
-    await AgendaItem.update({AgendaItem.kind: "action_item_review"}).where(AgendaItem.meeting == meeting_id)
-    response = await post_form(client, f"/teams/{demo.team(COLLABORATIVE)}/actions", {
-        "title": "Count the respite beds", "owner_id": demo.people[SCHOOL], "status": "in_progress"}, token)
-    action_id = int(response.headers["location"].rsplit("/", 1)[1])
-    week_ago = clock.now() - timedelta(days=7)
-    await ActionItem.update({ActionItem.created_at: week_ago}).where(ActionItem.id == action_id)
-    await ActionUpdate.update({ActionUpdate.at: week_ago}).where(ActionUpdate.action_item == action_id)
-    await Meeting.update({Meeting.live_started_at: clock.now() - timedelta(minutes=30)}).where(Meeting.id == meeting_id)
+    meeting_id, action_id = await reviewing(client, token, demo, "Count the respite beds", "in_progress", 30)
     await post_form(client, f"/meetings/{meeting_id}/live/end", {"confirmed": "yes"}, token)
     # Done a week after the meeting: the meeting's page still shows it as the meeting saw it.
     later = clock.now() + timedelta(days=7)
