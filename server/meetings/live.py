@@ -145,8 +145,9 @@ class TypedNotes:
     replacing: str | None = None
 
 
-def typed_notes(form: dict[str, str]) -> TypedNotes | None:
-    item_id = parse_id(form.get("notes_item"))
+def typed_notes(form: dict[str, str], item_id: int | None = None) -> TypedNotes | None:
+    """The notes a form carries, for `item_id` or else the item it names (`notes_item`)."""
+    item_id = item_id or parse_id(form.get("notes_item"))
     if item_id is None or "notes" not in form:
         return None
     return TypedNotes(item_id, str(form.get("notes", "")).replace("\r\n", "\n"), form.get("notes_base"),
@@ -178,9 +179,7 @@ async def save_notes(access: MeetingAccess, item_id: int, form: dict[str, str]) 
     if notes is None:
         return None, problems
     async with writing():
-        access = await _running(access)
-        saved = await _write_notes(access, TypedNotes(item_id, notes.replace("\r\n", "\n"), form.get("notes_base"),
-                                                      form.get("replace") or None))
+        saved = await _write_notes(await _running(access), typed_notes({**form, "notes": notes}, item_id))
     return saved, {}
 
 
@@ -277,10 +276,13 @@ async def end(access: MeetingAccess, form: dict[str, str]) -> None:
         if access.meeting["current_item_id"]:
             await AgendaItem.update({AgendaItem.status: "done", AgendaItem.ended_at: now}).where(
                 AgendaItem.id == access.meeting["current_item_id"])
+        settled: dict[str, list[int]] = {}
         for item in await _order(meeting_id):
             outcome = policy.final_outcome(item["outcome"], item["started_at"] is not None)
             if outcome != item["outcome"]:
-                await AgendaItem.update({AgendaItem.outcome: outcome}).where(AgendaItem.id == item["id"])
+                settled.setdefault(outcome, []).append(item["id"])
+        for outcome, ids in settled.items():  # one write per outcome, not per item
+            await AgendaItem.update({AgendaItem.outcome: outcome}).where(AgendaItem.id.is_in(ids))
         await Meeting.update({
             Meeting.live_status: "ended", Meeting.live_ended_at: now, Meeting.current_item_id: None,
             Meeting.current_since: None,
@@ -301,7 +303,7 @@ async def add_decision(access: MeetingAccess, item_id: int, form: dict[str, str]
         await _carry_notes(access, form)
         motion = None
         if policy.is_motion(form):
-            room = await _room(access)
+            room = await attendance(access)
             motion, motion_problems = policy.validate_motion(form, room.voters)
             problems = {**problems, **motion_problems}
         if problems or text is None:
@@ -341,7 +343,8 @@ class Room:
     quorum: policy.Quorum
 
 
-async def _room(access: MeetingAccess) -> Room:
+async def attendance(access: MeetingAccess) -> Room:
+    """Every seat on the roster of the meeting's day with its check-in, plus the quorum now."""
     team = access.team
     async with reading():
         people = await membership.seated(team, access.day)
@@ -360,11 +363,6 @@ async def _room(access: MeetingAccess) -> Room:
             for person in people]
     quorum = policy.quorum(team["quorum_kind"], team["quorum_value"], voting, attending)
     return Room(rows, records, voting, voters, quorum)
-
-
-async def attendance(access: MeetingAccess) -> Room:
-    """Every seat on the roster of the meeting's day with its check-in, plus the quorum now."""
-    return await _room(access)
 
 
 async def check_in(access: MeetingAccess, form: dict[str, str]) -> None:
@@ -408,6 +406,7 @@ async def _record_attendance(access: MeetingAccess, entries: list[policy.CheckIn
     meeting_id = access.meeting["id"]
     existing = {row["person"]: row for row in await Attendance.select().where(
         (Attendance.meeting == meeting_id) & Attendance.person.is_in([e.person_id for e in entries]))}
+    new = []
     for entry in entries:
         before = existing.get(entry.person_id)
         attending = entry.status in policy.ATTENDING
@@ -421,7 +420,9 @@ async def _record_attendance(access: MeetingAccess, entries: list[policy.CheckIn
             await Attendance.update({getattr(Attendance, k): v for k, v in values.items()}).where(
                 Attendance.id == before["id"])
         else:
-            await Attendance.insert(Attendance(meeting=meeting_id, person=entry.person_id, **values))
+            new.append(Attendance(meeting=meeting_id, person=entry.person_id, **values))
+    if new:  # marking everyone present is one write
+        await Attendance.insert(*new)
     await bump_version(meeting_id)
 
 

@@ -378,13 +378,12 @@ class MeetingController(Controller):
             return redirect(request, urls.url("meeting", meeting_id=fresh.meeting["id"]))
         return redirect(request, urls.url("live", meeting_id=fresh.meeting["id"], _fragment="live"))
 
-    async def _live_action(self, request: Request, found: MeetingAccess, action, announce=None,
+    async def _live_action(self, request: Request, found: MeetingAccess, form: dict, action, announce=None,
                            then=None, form_name: str | None = None) -> Response:
         """Runs a live use case that carries the notes being typed. Field messages come back on
         the live view (422); notes that meet someone else's newer notes stop the action and come
         back beside theirs (409). `then` answers instead of the live view when all went well;
         `form_name` says which of the view's forms the field messages belong to."""
-        form = await form_data(request)
         if form_name:
             form = {**form, "form": form_name}
         try:
@@ -414,7 +413,7 @@ class MeetingController(Controller):
     async def _move(self, request: Request, meeting_id: int, direction=None, item_id=None) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
         form = await form_data(request)
-        return await self._live_action(request, found, live.go_to(found, form, direction, item_id), "current")
+        return await self._live_action(request, found, form, live.go_to(found, form, direction, item_id), "current")
 
     @post("/live/next", status_code=200, name="live.next")
     async def next_item(self, request: Request, meeting_id: RowId) -> Response:
@@ -432,7 +431,7 @@ class MeetingController(Controller):
     async def set_outcome(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
         form = await form_data(request)
-        return await self._live_action(request, found, live.set_outcome(found, item_id, form.get("outcome", ""), form))
+        return await self._live_action(request, found, form, live.set_outcome(found, item_id, form.get("outcome", ""), form))
 
     @post("/live/end", status_code=200, name="live.end")
     async def end(self, request: Request, meeting_id: RowId) -> Response:
@@ -442,11 +441,11 @@ class MeetingController(Controller):
         if form.get("confirmed") != "yes":
             async def ask():
                 return await self._live(request, await refreshed(found), ending=True)
-            return await self._live_action(request, found, live.keep_notes(found, form), then=ask)
+            return await self._live_action(request, found, form, live.keep_notes(found, form), then=ask)
 
         async def to_minutes():
             return redirect(request, urls.url("minutes", meeting_id=meeting_id), flash="meeting_ended")
-        return await self._live_action(request, found, live.end(found, form), then=to_minutes)
+        return await self._live_action(request, found, form, live.end(found, form), then=to_minutes)
 
     @post("/items/{item_id:int}/notes", status_code=200, name="item.notes")
     async def save_notes(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
@@ -474,26 +473,28 @@ class MeetingController(Controller):
         form = await form_data(request)
         if form.get("add_recusal"):  # one more recusal row: the form again as typed, nothing saved
             return await self._live(request, found, values=form)
-        return await self._live_action(request, found, live.add_decision(found, item_id, form),
+        return await self._live_action(request, found, form, live.add_decision(found, item_id, form),
                                        N_("The decision is recorded."), form_name="decision")
 
     @post("/attendance", status_code=200, name="live.attendance")
     async def check_in(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
-        return await self._live_action(request, found, live.check_in(found, await form_data(request)),
+        form = await form_data(request)
+        return await self._live_action(request, found, form, live.check_in(found, form),
                                        N_("Attendance is saved."))
 
     @post("/attendance/everyone", status_code=200, name="live.everyone_present")
     async def everyone_present(self, request: Request, meeting_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
-        return await self._live_action(request, found, live.mark_everyone_present(found, await form_data(request)),
+        form = await form_data(request)
+        return await self._live_action(request, found, form, live.mark_everyone_present(found, form),
                                        N_("Everyone not yet checked in is marked present."))
 
     @post("/live/actions/{action_id:int}/status", status_code=200, name="live.review")
     async def review_action(self, request: Request, meeting_id: RowId, action_id: RowId) -> Response:
         found = await meeting_access(request.user, meeting_id, run=True)
         form = await form_data(request)
-        return await self._live_action(request, found, live.review_action(found, action_id, form),
+        return await self._live_action(request, found, form, live.review_action(found, action_id, form),
                                        N_("The action item's status is saved."))
 
     @post("/actions", status_code=200, name="live.action")
@@ -501,7 +502,7 @@ class MeetingController(Controller):
         """An action item created inline while the meeting runs."""
         found = await meeting_access(request.user, meeting_id, run=True)
         form = await form_data(request)
-        return await self._live_action(request, found, live.add_action(found, form, parse_id(form.get("item_id"))),
+        return await self._live_action(request, found, form, live.add_action(found, form, parse_id(form.get("item_id"))),
                                        N_("The action item is added."), form_name="action")
 
     # Minutes.
