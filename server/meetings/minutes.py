@@ -5,25 +5,20 @@ who and when, so any two can be compared; a correction that meets a newer one is
 from __future__ import annotations
 
 from server import clock
-from server.db import lock_row, reading, writing
+from server.db import lock_row, writing
 from server.errors import Closed, Invalid, NotFound, Stale
-from server.forms import too_long
 from server.i18n import N_
 from server.meetings import agenda, live, policy, record
 from server.meetings.access import MeetingAccess
 from server.meetings.tables import (
     AgendaItem,
-    Attendance,
     Meeting,
     Minutes,
     MinutesComment,
     MinutesRevision,
 )
-from server.teams import membership
-from server.teams.policy import MEMBER_ROLES
 
 NOT_EDITABLE = N_("Approved minutes cannot be edited.")
-MAX_COMMENT = 5000
 
 
 class MinutesStale(Stale):
@@ -67,24 +62,18 @@ async def build_record(access: MeetingAccess) -> dict:
     first met, each item's outcome, notes, decisions with their votes and action items.
     Case-review items keep only that they were held (CONSENT.md)."""
     meeting, team = access.meeting, access.team
-    async with reading():
-        seats = await membership.seated(team, access.day)
-        records = await Attendance.select(
-            Attendance.person, Attendance.status, Attendance.standing_in_for, Attendance.standing_in_for.name,
-            Attendance.arrived_at, Attendance.departed_at,
-        ).where(Attendance.meeting == meeting["id"])
-        agenda_view = await agenda.agenda(access)
+    room = await live.attendance(access)
+    agenda_view = await agenda.agenda(access)
     items, created = agenda_view.items, agenda_view.actions
-    by_person = {row["person"]: row for row in records}
+    records, voting = room.records, room.voting
     taken = bool(records)
-    voting = {s["id"] for s in seats if s["role"] in MEMBER_ROLES and s["alternate_for"] is None}
     attendance, guests = [], []
-    for seat in seats:
-        row = by_person.get(seat["id"])
+    for seat in room.people:
+        row = seat["attendance"]
         status = row["status"] if row else ("absent" if taken else "")
         entry = {
             "person": seat["id"], "name": seat["name"], "agency_name": seat["agency_name"],
-            "sector": seat["agency_sector"], "role": seat["role"], "voting": seat["id"] in voting,
+            "sector": seat["agency_sector"], "role": seat["role"], "voting": seat["voting"],
             "status": status, "standing_in_for": row["standing_in_for.name"] if row else None,
             "arrived_at": record.instant(row["arrived_at"]) if row else None,
             "departed_at": record.instant(row["departed_at"]) if row else None,
@@ -210,8 +199,9 @@ async def save(access: MeetingAccess, form: dict[str, str]) -> dict[str, str]:
             return problems
         if after == before:
             return {}
+        outcomes_before = record.outcomes(before)
         for item_id, outcome in record.outcomes(after).items():
-            if record.outcomes(before).get(item_id) != outcome:
+            if outcomes_before.get(item_id) != outcome:
                 await AgendaItem.update({AgendaItem.outcome: outcome}).where(
                     (AgendaItem.id == item_id) & (AgendaItem.meeting == access.meeting["id"]))
         await _keep(minutes, record.dumps(after), minutes["status"], access.viewer.id)
@@ -258,18 +248,9 @@ async def comments(minutes_id: int) -> list[dict]:
     ).where(MinutesComment.minutes == minutes_id).order_by(MinutesComment.id)
 
 
-def validate_comment(form: dict[str, str]) -> tuple[str | None, dict[str, str]]:
-    body = str(form.get("body", "")).replace("\r\n", "\n").strip()
-    if not body:
-        return None, {"body": N_("Write your comment.")}
-    if len(body) > MAX_COMMENT:
-        return None, {"body": too_long(MAX_COMMENT)}
-    return body, {}
-
-
 async def add_comment(access: MeetingAccess, form: dict[str, str]) -> dict[str, str]:
     """A member's comment on the minutes while they are circulated: field messages, or {}."""
-    body, problems = validate_comment(form)
+    body, problems = policy.validate_comment(form)
     if body is None:
         return problems
     async with writing():

@@ -412,6 +412,19 @@ def validate_decision(form: dict[str, str]) -> tuple[str | None, dict[str, str]]
     return text, {}
 
 
+MAX_COMMENT = 5000
+
+
+def validate_comment(form: dict[str, str]) -> tuple[str | None, dict[str, str]]:
+    """A member's comment on circulated minutes: its text, or a message."""
+    body = str(form.get("body", "")).replace("\r\n", "\n").strip()
+    if not body:
+        return None, {"body": N_("Write your comment.")}
+    if len(body) > MAX_COMMENT:
+        return None, {"body": too_long(MAX_COMMENT)}
+    return body, {}
+
+
 MAX_VOTES = 999
 MAX_RECUSALS = 20
 MAX_RECUSAL_REASON = 300
