@@ -168,9 +168,9 @@ def edited(record: dict, form: dict[str, str]) -> tuple[dict | None, dict[str, s
         for decision in item.get("decisions", []):
             field = f"decision-{decision['id']}-text"
             if field in form:
-                text = typed(field, form[field])
-                if not text or len(text) > policy.MAX_DECISION:
-                    errors[field] = N_("Write the decision (at most 2000 characters).")
+                text, problems = policy.validate_decision({"text": form[field]})
+                if problems:
+                    errors[field] = problems["decision"]
                 decision["text"] = text
     for person in new.get("attendance", []):
         field = f"attendance-{person['person']}"
