@@ -15,7 +15,7 @@ from server.forms import parse_version
 from server.i18n import N_
 from server.meetings import live, policy
 from server.meetings.access import MeetingAccess
-from server.meetings.tables import AgendaItem, Decision, Meeting, Motion, TemplateItem
+from server.meetings.tables import AgendaItem, Decision, Meeting, Motion, Recusal, TemplateItem
 from server.teams import membership
 from server.teams.access import TeamAccess
 from server.teams.tables import Team
@@ -99,7 +99,7 @@ _RECUSALS = Raw(
     "SELECT r.motion, p.name, r.reason FROM recusal r JOIN person p ON p.id = r.person"
     " JOIN motion mo ON mo.id = r.motion JOIN decision d ON d.id = mo.decision"
     " JOIN agenda_item i ON i.id = d.agenda_item WHERE i.meeting = {meeting} ORDER BY r.id",
-    AgendaItem,
+    Recusal,
 )
 
 
