@@ -122,10 +122,19 @@
   function baseInput(field) {
     return field.dataset.draftBase ? document.querySelector(field.dataset.draftBase) : null;
   }
-  function keepDraft(field) {
+  function keepDraft(field, sent) {
     var base = baseInput(field);
-    sessionStorage.setItem(DRAFT + field.dataset.draftKey,
-      JSON.stringify({ text: field.value, base: base ? base.value : "" }));
+    var draft = { text: field.value, base: base ? base.value : "" };
+    if (sent) draft.sent = true;
+    sessionStorage.setItem(DRAFT + field.dataset.draftKey, JSON.stringify(draft));
+  }
+  // One line of text in place of what `container` held (textContent: never markup).
+  function showLine(container, className, text) {
+    container.innerHTML = "";
+    var line = document.createElement("p");
+    line.className = className;
+    line.textContent = text;
+    container.appendChild(line);
   }
   function restoreDrafts(root) {
     // A page that says something was saved (its message) took what a plain form sent.
@@ -154,11 +163,7 @@
     var status = document.getElementById("notes-status");
     if (status && status.dataset.unsaved && field.id === "item-notes" && !status.querySelector(".conflict")
         && status.textContent.trim() !== status.dataset.unsaved) {
-      status.innerHTML = "";
-      var line = document.createElement("p");
-      line.className = "meta";
-      line.textContent = status.dataset.unsaved;
-      status.appendChild(line);
+      showLine(status, "meta", status.dataset.unsaved);
     }
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
@@ -183,11 +188,7 @@
     }
     // A plain form (no htmx) sends its text away: kept, marked sent, until a page says it was
     // saved (an ended session sends the person to log in first, and the text comes back).
-    form.querySelectorAll("[data-draft-key]").forEach(function (field) {
-      var base = baseInput(field);
-      sessionStorage.setItem(DRAFT + field.dataset.draftKey,
-        JSON.stringify({ text: field.value, base: base ? base.value : "", sent: true }));
-    });
+    form.querySelectorAll("[data-draft-key]").forEach(function (field) { keepDraft(field, true); });
   });
 
   // The live view is replaced after every action: keyboard focus goes back to the control just
@@ -212,11 +213,7 @@
   document.addEventListener("convene:announce", function (event) {
     var messages = document.getElementById("messages");
     if (!messages || !event.detail || !event.detail.value) return;
-    messages.innerHTML = "";
-    var line = document.createElement("p");
-    line.className = "flash";
-    line.textContent = event.detail.value;
-    messages.appendChild(line);
+    showLine(messages, "flash", event.detail.value);
   });
 
   function init(root) {
