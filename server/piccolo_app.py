@@ -6,6 +6,17 @@ from server.accounts.tables import Affiliation, LoginFailure, LoginSession, Pass
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
 from server.attachments.tables import Attachment
+from server.cases.tables import (
+    Case,
+    CaseEntry,
+    CaseReview,
+    Disclosure,
+    Emergency,
+    Release,
+    ReleaseParty,
+    Revocation,
+    StepOut,
+)
 from server.config import ROOT
 from server.meetings.tables import (
     AgendaItem,
@@ -52,6 +63,15 @@ APP_CONFIG = AppConfig(
         Attachment,
         ActionItem,
         ActionUpdate,
+        Case,
+        CaseEntry,
+        CaseReview,
+        Release,
+        ReleaseParty,
+        Revocation,
+        Emergency,
+        StepOut,
+        Disclosure,
     ],
     migration_dependencies=[],
     commands=[],

@@ -76,6 +76,21 @@ async def standing(person_id: int, team: dict, at: datetime) -> Standing:
     return standing_from_seats(seats, clock.day_in(at, team["time_zone"]))
 
 
+async def standings_on_team(team: dict, person_ids: list[int], at: datetime) -> dict[int, Standing]:
+    """Person id → standing on the team at `at`, for several people in one statement (the people
+    present at a meeting, say); those with none are left out."""
+    seats = await Membership.select(
+        Membership.id, Membership.person, Membership.role, Membership.agency, Membership.alternate_for,
+        Membership.started_on, Membership.ended_on,
+    ).where((Membership.team == team["id"]) & Membership.person.is_in(person_ids or [0]))
+    by_person: dict[int, list[dict]] = {}
+    for seat in seats:
+        by_person.setdefault(seat["person"], []).append(seat)
+    day = clock.day_in(at, team["time_zone"])
+    found = {person: standing_from_seats(rows, day) for person, rows in by_person.items()}
+    return {person: one for person, one in found.items() if one.roles}
+
+
 async def standings(person_id: int, at: datetime) -> dict[int, Standing]:
     """Team id → the person's standing there at `at`, for every team where they have one."""
     seats = await _SEATS_OF_PERSON.rows(person=person_id)

@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "server"
-CAPABILITIES = {"accounts", "actions", "agencies", "attachments", "home", "meetings", "people", "teams"}
+CAPABILITIES = {"accounts", "actions", "agencies", "attachments", "cases", "home", "meetings", "people", "teams"}
 TABLES_WITH_STANDING = {"Membership", "Affiliation"}
 DATE_COLUMNS = {"started_on", "ended_on"}
 
@@ -223,6 +223,30 @@ def test_the_base_modules_import_nothing_above_them(base):
     imported = imported_modules((SERVER / base).read_text())
     above = {name for name in imported if name.startswith("server.") and name.split(".")[1] in CAPABILITIES | {"web", "app"}}
     assert not above, above
+
+
+CASE_TABLE_NAMES = ("server.cases.tables",)
+
+
+def case_table_imports(source: str) -> set[str]:
+    """Imports of the case tables (the module, or a name from it), under any spelling."""
+    return {name for name in imported_modules(source) if name.startswith(CASE_TABLE_NAMES)}
+
+
+def test_the_case_table_scanner_sees_every_way_in():
+    assert case_table_imports("from server.cases.tables import CaseEntry\n")
+    assert case_table_imports("import server.cases.tables as t\n")
+    assert case_table_imports("from server.cases import tables\n")
+    assert not case_table_imports("from server.cases import disclosure\n")
+
+
+def test_only_the_cases_package_reads_case_tables():
+    """Case details leave the server only through cases/disclosure.py (CONSENT.md §3): no module
+    outside server/cases/ imports the case tables (piccolo_app.py only lists them for migrations)."""
+    offenders = {str(path.relative_to(ROOT)): found for path in python_files(SERVER)
+                 if SERVER / "cases" not in path.parents and path != SERVER / "piccolo_app.py"
+                 and (found := case_table_imports(path.read_text()))}
+    assert not offenders, offenders
 
 
 def test_policies_are_pure():
