@@ -212,8 +212,8 @@ async def disclose(viewer: Viewer, team: dict, case_ids: list[int] | None, surfa
         viewer_reader, viewer_standing, viewer_name = found_readers[viewer.id]
         permitted = {case_id: {r["id"] for r in by_case[case_id] if all(r["id"] in decided[p][case_id] for p in people)}
                      for case_id in ids}
-        wanted = {entry for case_id in ids for entry in permitted[case_id]
-                  if kinds is None or next(r["kind"] for r in by_case[case_id] if r["id"] == entry) in kinds}
+        kind_of = {row["id"]: row["kind"] for row in projections}
+        wanted = {entry for case_id in ids for entry in permitted[case_id] if kinds is None or kind_of[entry] in kinds}
         columns = ENTRY_COLUMNS + ((CaseEntry.storage_key,) if with_storage else ())
         details = await CaseEntry.select(*columns).where(CaseEntry.id.is_in(sorted(wanted))) if wanted else []
         shown_rows: dict[int, list[dict]] = defaultdict(list)
