@@ -19,6 +19,7 @@ test-clocks: install-test ## the whole suite at six instants that break date ari
 
 bench: install-test ## page throughput against the reference page, SQLite and PostgreSQL (needs wrk)
 	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python tests/bench_consent_decision.py
 
 install: $(BIN)/.installed
 
