@@ -49,8 +49,8 @@ NO_EXPIRY = N_("Enter the date the release expires, or the event that ends it.")
 TWO_EXPIRIES = N_("Give either an expiry date or an event, not both.")
 BAD_DATE = N_("Enter a date as YYYY-MM-DD.")
 EXPIRES_BEFORE_EFFECTIVE = N_("The release cannot expire before it takes effect.")
-MISSING_STATEMENT = N_("A release is valid only if the signed form carried this statement (45 CFR 164.508(c), "
-                       "42 CFR 2.31). Save it as a draft until you have a form that does.")
+MISSING_STATEMENT = N_("Without this statement on the signed form the release is not valid (45 CFR 164.508(c), "
+                       "42 CFR 2.31): save it as a draft.")
 NO_DOCUMENT = N_("Upload the signed form (a PDF or an image), or tick that the signature was captured in the app.")
 NOT_A_DOCUMENT = N_("The signed form must be a PDF or an image (PNG, JPEG, GIF or WebP).")
 # Revocation
