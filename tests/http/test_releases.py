@@ -136,6 +136,10 @@ async def test_a_draft_grants_nothing_and_signing_it_grants_from_the_next_reques
     assert await seen(demo, HOUSING, case_id) == set()
     page = await client.get(f"/releases/{release_id}")
     assert "Draft: grants nothing until signed" in page_text(page.text)
+    # A draft is edited, not corrected; nor revoked, nor ended by its event: it grants nothing yet.
+    assert (await client.get(f"/releases/{release_id}/supersede")).status_code == 409
+    assert (await post_form(client, f"/releases/{release_id}/revoke", {
+        "when": "now", "how": "written", "received_by": "x", "scope": "whole"}, token)).status_code == 409
 
     edit = await client.get(f"/releases/{release_id}/edit")
     assert edit.status_code == 200 and 'value="Maria Lopez"' in edit.text
@@ -363,3 +367,22 @@ async def test_release_pages_are_for_the_cases_managers_others_get_403_if_they_m
     # No such release or case: 404 alike.
     assert (await client.get(f"/releases/{release_id + 1000}")).status_code == 404
     assert (await client.get(f"/cases/{case_id + 1000}/releases/new")).status_code == 404
+
+
+async def test_a_drafts_signed_form_can_be_replaced_and_the_old_file_is_not_kept(client, demo):
+    case_id = await make_case(demo)
+    token = await log_in(client, COORDINATOR)
+    release_id = await record_release(client, token, case_id, release_form(demo), save="draft")
+    first = (await release_row(release_id))["document_key"]
+    assert first in STORAGE.keys()
+    response = await post_release(client, token, f"/releases/{release_id}/edit", release_form(demo), save="draft",
+                                  document=("Signed ROI page 1.png", PNG))
+    assert response.status_code == 303
+    row = await release_row(release_id)
+    assert row["document_type"] == "image/png" and row["signed_at"] is None
+    assert first not in STORAGE.keys() and row["document_key"] in STORAGE.keys()
+    # Signing keeps the form already attached: no new upload is needed.
+    response = await post_release(client, token, f"/releases/{release_id}/edit", release_form(demo), save="sign",
+                                  document=None)
+    assert response.status_code == 303
+    assert (await release_row(release_id))["document_key"] == row["document_key"]
