@@ -46,6 +46,14 @@ def too_large(request: Request, exc: HTTPException) -> Response:
     return error_page(request, 413, files.too_large(settings.max_upload_mb))
 
 
+def unreadable(request: Request, exc: UnicodeDecodeError) -> Response:
+    """A part without a file name that is not UTF-8 (no browser sends that)."""
+    return error_page(request, 400)
+
+
+UPLOAD_ERRORS = {HTTP_413_REQUEST_ENTITY_TOO_LARGE: too_large, UnicodeDecodeError: unreadable}
+
+
 async def _posted(request: Request) -> tuple[dict[str, str], releases.Upload | None, str | None, str]:
     """The form's fields, its signed form (checked, held in incoming/) or the problem with it, and
     the button pressed ("draft" or "sign")."""
@@ -79,7 +87,7 @@ class CaseReleasesController(Controller):
         return await self._form(request, access, values, {})
 
     @post("/new", status_code=200, name="release-record", request_max_body_size=UPLOAD_BODY_LIMIT,
-          exception_handlers={HTTP_413_REQUEST_ENTITY_TOO_LARGE: too_large})
+          exception_handlers=UPLOAD_ERRORS)
     async def record(self, request: Request, case_id: RowId) -> Response:
         access = await releases.case_access(request.user, case_id)
         form, upload, problem, save = await _posted(request)
@@ -130,7 +138,7 @@ class ReleaseController(Controller):
         return await self._form(request, found, "edit", release, values, {}, choices)
 
     @post("/edit", status_code=200, name="release-edit.save", request_max_body_size=UPLOAD_BODY_LIMIT,
-          exception_handlers={HTTP_413_REQUEST_ENTITY_TOO_LARGE: too_large})
+          exception_handlers=UPLOAD_ERRORS)
     async def save_draft(self, request: Request, release_id: RowId) -> Response:
         found = await releases.release_access(request.user, release_id)
         form, upload, problem, save = await _posted(request)
@@ -151,7 +159,7 @@ class ReleaseController(Controller):
         return await self._form(request, found, "supersede", release, values, {}, choices)
 
     @post("/supersede", status_code=200, name="release-supersede.save", request_max_body_size=UPLOAD_BODY_LIMIT,
-          exception_handlers={HTTP_413_REQUEST_ENTITY_TOO_LARGE: too_large})
+          exception_handlers=UPLOAD_ERRORS)
     async def supersede(self, request: Request, release_id: RowId) -> Response:
         found = await releases.release_access(request.user, release_id)
         form, upload, problem, _ = await _posted(request)

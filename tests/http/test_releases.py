@@ -17,6 +17,7 @@ from tests.attachment_samples import HTML, PNG, TEXT, ooxml
 from tests.conftest import log_in, make_client, page_text, post_form
 from tests.release_helpers import (
     CHC,
+    CLUSTER,
     COORDINATOR,
     CPS,
     HMG,
@@ -386,3 +387,37 @@ async def test_a_drafts_signed_form_can_be_replaced_and_the_old_file_is_not_kept
                                   document=None)
     assert response.status_code == 303
     assert (await release_row(release_id))["document_key"] == row["document_key"]
+
+
+async def test_a_revocation_waits_for_a_disclosure_in_progress_and_the_next_one_sees_it(client, demo):
+    """The revocation takes the team's case lock that disclose() holds: a disclosure reads it wholly
+    before or wholly after, never half."""
+    import asyncio
+
+    from server.cases import releases
+    from server.db import lock_key, writing
+    from tests.meetings_helpers import viewer_of
+
+    case_id = await make_case(demo)
+    token = await log_in(client, COORDINATOR)
+    release_id = await record_release(client, token, case_id, release_form(demo))
+    found = await releases.release_access(viewer_of(demo, COORDINATOR), release_id)
+    held, done = asyncio.Event(), asyncio.Event()
+
+    async def disclosure_in_progress() -> None:
+        async with writing():
+            await lock_key(releases.lock_for(demo.team(CLUSTER)))
+            held.set()
+            await done.wait()
+
+    reading = asyncio.create_task(disclosure_in_progress())
+    await held.wait()
+    revoking = asyncio.create_task(releases.revoke(found, {
+        "when": "now", "how": "written", "received_by": "Priya Natarajan", "scope": "whole"}))
+    await asyncio.sleep(0.5)
+    assert not revoking.done()
+    assert not await Revocation.exists().where(Revocation.release == release_id)
+    done.set()
+    await reading
+    assert await asyncio.wait_for(revoking, 30) == {}
+    assert await seen(demo, HOUSING, case_id) == set()
