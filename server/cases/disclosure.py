@@ -280,3 +280,17 @@ async def _release_rows(case_id: int) -> list[dict]:
     return await Release.select(
         *Release.all_columns(exclude=[Release.document_key]), Release.recorded_by.name,
     ).where(Release.case == case_id).order_by(Release.id, ascending=False)
+
+
+# What a case holds, for its managers' coverage questions (nothing here is shown).
+
+
+async def entry_facts(case_ids: list[int]) -> dict[int, list[Entry]]:
+    """Case id → its entries as the decision reads them (id, source agency, category), never their
+    content: for the consent dashboard's "who is not covered for what". One statement."""
+    rows = await CaseEntry.select(CaseEntry.id, CaseEntry.case, CaseEntry.source_agency, CaseEntry.category).where(
+        CaseEntry.case.is_in(case_ids or [0]))
+    found: dict[int, list[Entry]] = {case_id: [] for case_id in case_ids}
+    for row in rows:
+        found[row["case"]].append(Entry(row["id"], row["source_agency"], row["category"]))
+    return found

@@ -16,6 +16,7 @@ from server.actions import policy as actions_policy
 from server.actions import service as actions
 from server.actions.access import ActionAccess
 from server.actions.tables import ActionItem
+from server.cases import dashboard as consent
 from server.db import reading
 from server.home import policy
 from server.meetings import policy as meetings_policy
@@ -54,6 +55,7 @@ async def what_now(viewer: Viewer) -> dict:
         meetings = await _meetings(viewer, standings)
         minutes = await _minutes(viewer, standings)
         items, items_capped = await _items(viewer, standings, today)
+        emergencies = await consent.emergency_notices(viewer, standings, team_rows)
     this_week, agendas = [], []
     for meeting in meetings:
         team = by_id[meeting["team"]]
@@ -78,6 +80,9 @@ async def what_now(viewer: Viewer) -> dict:
         "keeps_items": bool(actions.member_standings(viewer, standings)),
         "show_zones": len({team["time_zone"] for team in mine}) > 1,
         "minutes_steps": policy.MINUTES_STEPS,
+        # Emergency access declared on cases the viewer manages (no email yet): the team, no case detail.
+        "emergencies": [{**notice, "team_name": by_id[notice["team"]]["name"], "zone": by_id[notice["team"]]["time_zone"]}
+                        for notice in emergencies if notice["team"] in by_id],
     }
 
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from litestar.routes import HTTPRoute
@@ -183,6 +184,15 @@ ACTION_VIEW =    "login 404   ok    ok    ok    ok    ok    404   404   404   40
 ACTION_UPDATE =  "login 404   ok    ok    ok    ok    403   404   404   404   404   404   404   ok    403"  # given to member
 ACTION_MANAGE =  "login 404   ok    ok    ok    403   403   404   404   404   404   404   404   403   403"
 
+# Releases of information: for the people who manage the case (its team's coordinator, its lead
+# agency's members); the case of the table has no entry, so no one else may know it exists (404).
+# The consent dashboard: coordinators, and members of an agency that leads a case on the team; the
+# emergency declaration: members of a medical agency on the team (none among the personas).
+#                 anon  admin chair co_ch coord membr famly guest uninv non   formr elsew to_gs seat@ dir@
+CASE_MANAGE =    "login 404   404   404   ok    404   404   404   404   404   404   404   404   404   404"
+CONSENT_VIEW =   "login 403   403   403   ok    403   403   403   403   404   404   404   403   403   403"
+EMERGENCY =      "login 403   403   403   403   403   403   403   403   404   404   404   403   403   403"
+
 BAD_SEAT_CHANGE = {"version": "1"}  # no agency or role: 422
 BAD_SEAT_END = {"version": "1", "ended_on": "not-a-date"}  # 422
 
@@ -307,6 +317,20 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/home/actions/{action_id:int}/progress"): route(ACTION_UPDATE),  # the home page's: no status, 422
     ("GET", "/actions/{action_id:int}/edit"): route(ACTION_MANAGE),
     ("POST", "/actions/{action_id:int}"): route(ACTION_MANAGE),  # empty form: 422
+    # Releases of information (the release of the table is signed and in force).
+    ("GET", "/cases/{case_id:int}/releases/new"): route(CASE_MANAGE),
+    ("POST", "/cases/{case_id:int}/releases/new"): route(CASE_MANAGE),  # empty form: 422
+    ("GET", "/releases/{release_id:int}"): route(CASE_MANAGE),
+    ("GET", "/releases/{release_id:int}/document"): route(CASE_MANAGE),
+    ("GET", "/releases/{release_id:int}/edit"): route(CASE_MANAGE),  # signed: 409
+    ("POST", "/releases/{release_id:int}/edit"): route(CASE_MANAGE),  # signed: 409
+    ("GET", "/releases/{release_id:int}/supersede"): route(CASE_MANAGE),
+    ("POST", "/releases/{release_id:int}/supersede"): route(CASE_MANAGE),  # empty form: 422
+    ("POST", "/releases/{release_id:int}/revoke"): route(CASE_MANAGE),  # empty form: 422
+    ("POST", "/releases/{release_id:int}/event"): route(CASE_MANAGE),  # no event to record: 409
+    ("GET", "/teams/{team_id:int}/consent"): route(CONSENT_VIEW),
+    ("GET", "/teams/{team_id:int}/emergency"): route(EMERGENCY),
+    ("POST", "/teams/{team_id:int}/emergency"): route(EMERGENCY),
 }
 
 IGNORED_METHODS = {"OPTIONS", "HEAD"}
@@ -354,8 +378,10 @@ class TeamRecords:
 class Ids:
     """Demo ids and the walk's own records, for the path templates."""
 
-    def __init__(self, demo, seats: dict[str, int], token: str, records: dict[str, TeamRecords]):
+    def __init__(self, demo, seats: dict[str, int], token: str, records: dict[str, TeamRecords],
+                 release: tuple[int, int] = (0, 0)):
         self.demo, self.seats, self.token, self.records = demo, seats, token, records
+        self.case, self.release = release
 
     def path(self, template: str, persona: Persona, spec: Route) -> str:
         records = self.records[persona.team]
@@ -371,6 +397,8 @@ class Ids:
             "action_id": records.action,
             "comment_id": records.comment,
             "attachment_id": meeting.attachment,
+            "case_id": self.case,
+            "release_id": self.release,
         }
         return PARAM_RE.sub(lambda match: str(values[match.group(1)]), template)
 
@@ -386,7 +414,30 @@ async def demo_ids(demo, records_for: str | None = None) -> Ids:
         ).first()
         seats[team] = row["id"]
     records = {records_for: await table_records(demo, records_for)} if records_for else {}
-    return Ids(demo, seats, await create_password_link(demo.people[LINK_OWNER]), records)
+    return Ids(demo, seats, await create_password_link(demo.people[LINK_OWNER]), records,
+               await release_of_the_table(demo))
+
+
+async def release_of_the_table(demo) -> tuple[int, int]:
+    """A case of the Perinatal Cluster (lead: the coordinator's agency; no entries) and its signed
+    release, with its signed form stored: (case id, release id)."""
+    from server.cases.releases import STORAGE as RELEASE_FORMS
+    from server.cases.tables import Case, Release, ReleaseParty
+
+    now, today = clock.now(), clock.today_in("America/New_York")
+    case = await Case.insert(Case(team=demo.team(TEAM_NAMES["cluster"]), lead_agency=demo.agencies["MCHD"],
+                                  reference="PC-WALK", created_at=now)).returning(Case.id)
+    received = RELEASE_FORMS.receive(io.BytesIO(PDF), len(PDF))
+    release = await Release.insert(Release(
+        case=case[0]["id"], signer_name="Walk: the client", signer_authority="client", signed_on=today,
+        identity_check="Photo ID", categories="coordination", purpose="care_coordination", effective_on=today,
+        expires_on=today + timedelta(days=365), expiry_event="", document_name="ROI.pdf", document_type="application/pdf",
+        document_size=received.size, document_key=RELEASE_FORMS.place(received), recorded_at=now, signed_at=now,
+        states_right_to_revoke=True, states_no_conditioning=True, states_redisclosure=True,
+    )).returning(Release.id)
+    await ReleaseParty.insert(ReleaseParty(release=release[0]["id"], agency=demo.agencies["MCHD"], role="discloses"),
+                              ReleaseParty(release=release[0]["id"], agency=demo.agencies["MCAP"], role="receives"))
+    return case[0]["id"], release[0]["id"]
 
 
 async def table_records(demo, team_key: str) -> TeamRecords:
