@@ -51,6 +51,7 @@ from server.actions import service as actions
 from server.app import create_app
 from server.attachments.service import STORAGE
 from server.attachments.tables import Attachment
+from server.cases.tables import Case
 from server.meetings import agenda, minutes, scheduling
 from server.meetings.tables import Invitation, Meeting, Minutes, MinutesComment
 from server.teams.tables import Membership
@@ -182,6 +183,13 @@ MINUTES_VIEW =   "login 404   ok    ok    ok    ok    ok    404   404   404   40
 ACTION_VIEW =    "login 404   ok    ok    ok    ok    ok    404   404   404   404   404   404   ok    ok"
 ACTION_UPDATE =  "login 404   ok    ok    ok    ok    403   404   404   404   404   404   404   ok    403"  # given to member
 ACTION_MANAGE =  "login 404   ok    ok    ok    403   403   404   404   404   404   404   404   403   403"
+# Cases: the list of a case's disclosures is for those who manage the case (the cluster's
+# coordinator, a member of its lead agency); to everyone else the case does not exist. A person's
+# access report is for the site admin and the person (tested in test_ledger_reports.py).
+#                 anon  admin chair co_ch coord membr famly guest uninv non   formr elsew to_gs seat@ dir@
+CASE_MANAGE =    "login 404   404   404   ok    404   404   404   404   404   404   404   404   404   404"
+ACCESS_REPORT =  "login ok    404   404   404   404   404   404   404   404   404   404   404   404   404"
+CASE = "PC-7F3K"  # a demo case of the Perinatal Cluster, led by the coordinator's agency: {case_id}
 
 BAD_SEAT_CHANGE = {"version": "1"}  # no agency or role: 422
 BAD_SEAT_END = {"version": "1", "ended_on": "not-a-date"}  # 422
@@ -307,6 +315,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/home/actions/{action_id:int}/progress"): route(ACTION_UPDATE),  # the home page's: no status, 422
     ("GET", "/actions/{action_id:int}/edit"): route(ACTION_MANAGE),
     ("POST", "/actions/{action_id:int}"): route(ACTION_MANAGE),  # empty form: 422
+    # The disclosure ledger's reports.
+    ("GET", "/cases/{case_id:int}/disclosures"): route(CASE_MANAGE),
+    ("GET", "/cases/{case_id:int}/disclosures/print"): route(CASE_MANAGE),
+    ("GET", "/people/{person_id:int}/access"): route(ACCESS_REPORT),
 }
 
 IGNORED_METHODS = {"OPTIONS", "HEAD"}
@@ -354,8 +366,8 @@ class TeamRecords:
 class Ids:
     """Demo ids and the walk's own records, for the path templates."""
 
-    def __init__(self, demo, seats: dict[str, int], token: str, records: dict[str, TeamRecords]):
-        self.demo, self.seats, self.token, self.records = demo, seats, token, records
+    def __init__(self, demo, seats: dict[str, int], token: str, records: dict[str, TeamRecords], case: int):
+        self.demo, self.seats, self.token, self.records, self.case = demo, seats, token, records, case
 
     def path(self, template: str, persona: Persona, spec: Route) -> str:
         records = self.records[persona.team]
@@ -371,6 +383,7 @@ class Ids:
             "action_id": records.action,
             "comment_id": records.comment,
             "attachment_id": meeting.attachment,
+            "case_id": self.case,
         }
         return PARAM_RE.sub(lambda match: str(values[match.group(1)]), template)
 
@@ -386,7 +399,8 @@ async def demo_ids(demo, records_for: str | None = None) -> Ids:
         ).first()
         seats[team] = row["id"]
     records = {records_for: await table_records(demo, records_for)} if records_for else {}
-    return Ids(demo, seats, await create_password_link(demo.people[LINK_OWNER]), records)
+    case = (await Case.select(Case.id).where(Case.reference == CASE).first())["id"]
+    return Ids(demo, seats, await create_password_link(demo.people[LINK_OWNER]), records, case)
 
 
 async def table_records(demo, team_key: str) -> TeamRecords:
