@@ -14,6 +14,7 @@ from server.agencies import routes as agencies
 from server.attachments import routes as attachments
 from server.attachments import service as attachment_files
 from server.cases import release_routes as case_releases
+from server.cases import report_routes as case_reports
 from server.config import ROOT
 from server.home import routes as home
 from server.meetings import routes as meetings
@@ -50,6 +51,7 @@ def create_app() -> Litestar:
             actions.TeamActionsController,
             actions.ActionController,
             *case_releases.CONTROLLERS,
+            *case_reports.ROUTES,
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], opt={"public": True}, name="static",
                 include_in_schema=False, send_as_attachment=False, guards=[plain_static_name],

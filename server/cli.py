@@ -1,4 +1,4 @@
-"""The `convene` command: serve, migrate, demo, series, user."""
+"""The `convene` command: serve, migrate, demo, series, user, audit."""
 
 from __future__ import annotations
 
@@ -36,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     deactivate.add_argument("email")
     set_password = user.add_parser("set-password", help="set a password (asked for, or read from stdin)")
     set_password.add_argument("email")
+
+    audit = commands.add_parser("audit", help="the disclosure ledger").add_subparsers(dest="action", required=True)
+    verify = audit.add_parser("verify", help="check the disclosure ledger's hash chain (exit 1 if broken)")
+    verify.add_argument("--anchor", metavar="FILE",
+                        help="a file kept outside the database with the head the last check found: the chain "
+                             "must still reach it (no rows cut off the end); a check that passes records its own")
 
     args = parser.parse_args(argv)
     if args.command == "serve":
@@ -116,6 +122,8 @@ async def run(args: argparse.Namespace) -> int:
             elif not args.if_empty:
                 print("convene: the database already has people in it; demo data not loaded")
             return 0
+        if args.command == "audit":
+            return await audit_command(args)
         if args.command == "series":
             from server.meetings.scheduling import extend_open_series
 
@@ -124,6 +132,39 @@ async def run(args: argparse.Namespace) -> int:
         return await user_command(args)
     finally:
         await db.close()
+
+
+async def audit_command(args: argparse.Namespace) -> int:
+    """Walks the ledger's chain: 0 when every row holds (and, with --anchor, the chain still
+    reaches the head the last check recorded), 1 at the first row that does not."""
+    from pathlib import Path
+
+    from server.cases.audit import audit, read_anchor, write_anchor
+
+    anchor_path = Path(args.anchor) if args.anchor else None
+    try:
+        anchor = read_anchor(anchor_path) if anchor_path else None
+    except (OSError, ValueError) as problem:
+        print(f"convene: cannot read the anchor {anchor_path}: {problem}", file=sys.stderr)
+        return 2
+    result = await audit(anchor)
+    if result.broken_at is not None:
+        print(f"convene: ledger broken at row {result.broken_at} ({result.rows} rows checked)", file=sys.stderr)
+        return 1
+    if result.lost_anchor is not None:
+        print(f"convene: ledger shortened: the last check recorded {result.lost_anchor.rows} rows ending in "
+              f"{result.lost_anchor.hash}, and the chain no longer holds that row ({result.rows} rows now)",
+              file=sys.stderr)
+        return 1
+    assert result.head is not None
+    if anchor_path:
+        try:
+            write_anchor(anchor_path, result.head)
+        except OSError as problem:
+            print(f"convene: cannot record the anchor {anchor_path}: {problem}", file=sys.stderr)
+            return 2
+    print(f"{result.rows} rows; ledger verified (head {result.head.hash})")
+    return 0
 
 
 async def user_command(args: argparse.Namespace) -> int:

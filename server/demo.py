@@ -4,7 +4,8 @@ Loaded by `convene demo` into an empty database. Dates are relative to today so 
 always looks current: each team has a year of past meetings (attendance, notes, decisions,
 minutes) and three months of upcoming ones, two teams a one-off working session in the coming
 days, and action items in every state.
-No demo row names a client or carries a case fact: case-review items are only "Case review".
+No meeting row names a client or carries a case fact: case-review items are only "Case review";
+the cases themselves (server/cases/demo.py) are known to the meetings by their opaque reference.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from server.accounts.service import hash_password
 from server.accounts.tables import Affiliation, Person
 from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
+from server.cases.demo import load_cases
 from server.db import writing
 from server.meetings import record, recurrence
 from server.meetings.recurrence import Recurrence
@@ -615,6 +617,7 @@ async def _load_meetings(ids: _Ids, now: datetime, today: date) -> None:
                    updated_at=departed or arrived or m.live_started_at)
         for m in meetings for person, status, stands_for, arrived, departed in m.attendance
     ])
+    await load_cases(ids.people, ids.agencies, ids.teams, now, today)  # before the minutes take their record
     await _load_minutes(ids, held, now)
     # The Collaborative's guest is invited to its next meeting (guests see only those).
     next_collab = next(m for m in plans["collab"] if m.state == "upcoming")

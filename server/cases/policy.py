@@ -268,6 +268,28 @@ def notices(categories: Iterable[str]) -> list[str]:
     return [n for n in ("part2", "ferpa") if n in found]
 
 
+# What the ledger gives back (CONSENT.md §5).
+
+DISCLOSURE_LIST_YEARS = 3  # 42 CFR 2.24(a): the disclosures of the past three years, on request
+# The ledger rows that told another agency something. A view of one's own agency's records
+# (basis "own") is access, not disclosure: it is in the person's access report, not the client's list.
+DISCLOSURE_BASES = frozenset({"release", "emergency"})
+
+
+def disclosure_list_since(now: datetime) -> datetime:
+    """The first instant the client's list of disclosures covers: three years before `now`."""
+    try:
+        return now.replace(year=now.year - DISCLOSURE_LIST_YEARS)
+    except ValueError:  # 29 February, three years on
+        return now.replace(year=now.year - DISCLOSURE_LIST_YEARS, day=28)
+
+
+def may_see_access_report(viewer_id: int, viewer_is_site_admin: bool, person_id: int) -> bool:
+    """A person's access report (every time they were shown case entries): the site admin, who
+    keeps the directory, and the person themselves. It names cases by reference only."""
+    return viewer_is_site_admin or viewer_id == person_id
+
+
 # Powers over a case (not over what it holds: that is the decision's alone).
 
 

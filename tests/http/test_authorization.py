@@ -183,6 +183,11 @@ MINUTES_VIEW =   "login 404   ok    ok    ok    ok    ok    404   404   404   40
 ACTION_VIEW =    "login 404   ok    ok    ok    ok    ok    404   404   404   404   404   404   ok    ok"
 ACTION_UPDATE =  "login 404   ok    ok    ok    ok    403   404   404   404   404   404   404   ok    403"  # given to member
 ACTION_MANAGE =  "login 404   ok    ok    ok    403   403   404   404   404   404   404   404   403   403"
+# Cases: the list of a case's disclosures is for those who manage the case (the cluster's
+# coordinator, a member of its lead agency); to everyone else the case does not exist. A person's
+# access report is for the site admin and the person (tested in test_ledger_reports.py).
+#                 anon  admin chair co_ch coord membr famly guest uninv non   formr elsew to_gs seat@ dir@
+ACCESS_REPORT =  "login ok    404   404   404   404   404   404   404   404   404   404   404   404   404"
 
 # Releases of information: for the people who manage the case (its team's coordinator, its lead
 # agency's members); the case of the table has no entry, so no one else may know it exists (404).
@@ -331,6 +336,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/teams/{team_id:int}/consent"): route(CONSENT_VIEW),
     ("GET", "/teams/{team_id:int}/emergency"): route(EMERGENCY),
     ("POST", "/teams/{team_id:int}/emergency"): route(EMERGENCY),
+    # The disclosure ledger's reports.
+    ("GET", "/cases/{case_id:int}/disclosures"): route(CASE_MANAGE),
+    ("GET", "/cases/{case_id:int}/disclosures/print"): route(CASE_MANAGE),
+    ("GET", "/people/{person_id:int}/access"): route(ACCESS_REPORT),
 }
 
 IGNORED_METHODS = {"OPTIONS", "HEAD"}
