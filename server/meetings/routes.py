@@ -10,6 +10,7 @@ from litestar.enums import MediaType
 from litestar.params import FromQuery
 
 from server import clock, i18n, urls
+from server.cases import meeting_cases
 from server.errors import NotFound
 from server.forms import parse_id, whole_number
 from server.i18n import N_, gettext
@@ -283,12 +284,17 @@ class MeetingController(Controller):
         values = {k: str(item[k] if item[k] is not None else "") for k in
                   ("kind", "title", "planned_minutes", "presenter_notes", "version")}
         values["presenter_id"] = str(item["presenter"] or "")
+        linked = (await meeting_cases.reviewed(meeting_id)).get(item_id) if item["kind"] == "case_review" else None
+        values["case_id"] = str(linked["id"]) if linked else ""
         return await self._item_form(request, found, item, values, {})
 
     async def _item_form(self, request, found: MeetingAccess, item, values, errors, status_code=200) -> Response:
+        linked = (await meeting_cases.reviewed(found.meeting["id"])).get(item["id"]) \
+            if item["kind"] == "case_review" else None
         return render(request, "meetings/item_edit.html", {
             "m_": found.meeting, "team": found.team, "item": item, "values": values, "errors": errors,
             "people": await membership.seated(found.team, found.today), "kinds": policy.AGENDA_KINDS,
+            "cases": meeting_cases.choices(await meeting_cases.open_cases(found.team), linked),
         }, block="item_form", status_code=status_code)
 
     @post("/items/{item_id:int}", status_code=200, name="item.update")
@@ -340,7 +346,8 @@ class MeetingController(Controller):
         context.update({"errors": errors or {}, "values": values or {}, "statuses": policy.ATTENDANCE,
                         "questions": [], "ending": False, "notes_base": None, "notes_theirs": None,
                         "notes_saved_at": None, "oob": False, **extra})
-        response = render(request, "meetings/live.html", context, block=block, status_code=status_code)
+        response = render(request, "meetings/live.html", context, block=block, status_code=status_code,
+                          headers=NO_STORE)
         if announce and request.htmx:
             current = context["current"]
             if announce == "current":
@@ -504,6 +511,48 @@ class MeetingController(Controller):
         form = await form_data(request)
         return await self._live_action(request, found, form, live.add_action(found, form, parse_id(form.get("item_id"))),
                                        N_("The action item is added."), form_name="action")
+
+    # The case side of a case-review item: review notes, the room check, the meeting screen.
+
+    @post("/live/items/{item_id:int}/review-notes", status_code=200, name="live.review_note")
+    async def add_review_note(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
+        """A note taken on the open case review: an entry of its case, never minutes text."""
+        found = await meeting_access(request.user, meeting_id, run=True)
+        form = await form_data(request)
+        return await self._live_action(request, found, form, meeting_cases.add_review_note(found, item_id, form),
+                                       N_("The note is added to the case."), form_name="review_note")
+
+    @post("/live/items/{item_id:int}/step-out", status_code=200, name="live.step_out")
+    async def step_out(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
+        """The room check: someone not covered by the case's releases steps out for the item."""
+        found = await meeting_access(request.user, meeting_id, run=True)
+        form = await form_data(request)
+        return await self._live_action(request, found, form, meeting_cases.step_out(
+            found, item_id, parse_id(form.get("person_id"))), N_("Marked as stepped out for this item."))
+
+    @post("/live/items/{item_id:int}/back", status_code=200, name="live.bring_back")
+    async def bring_back(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
+        """Someone who stepped out (or, without a person, everyone) is back in the room."""
+        found = await meeting_access(request.user, meeting_id, run=True)
+        form = await form_data(request)
+        return await self._live_action(request, found, form, meeting_cases.bring_back(
+            found, item_id, parse_id(form.get("person_id"))), N_("Back in the room."))
+
+    @get("/screen", name="meeting-screen")
+    async def meeting_screen(self, request: Request, meeting_id: RowId, v: FromQuery[int | None] = None,
+                             f: FromQuery[str] = "") -> Response:
+        """The shared screen for the projector: the open item and, for a case review, only what
+        everyone in the room may see. It polls with what it shows (`v`, `f`): 204 while the
+        meeting and the decision would show the same; a revocation redraws it at once."""
+        found = await meeting_access(request.user, meeting_id, run=True)
+        if request.htmx and v is not None and v == found.meeting["live_version"] \
+                and f == await meeting_cases.screen_fingerprint(found):
+            return Response(b"", status_code=204, headers=NO_STORE)
+        return render(request, "cases/screen.html", {
+            "m_": found.meeting, "team": found.team, "screen": await meeting_cases.screen(found),
+            "zone": found.team["time_zone"], "entry_kinds": meeting_cases.ENTRY_KINDS,
+            "categories": meeting_cases.CATEGORIES,
+        }, block="screen", headers=NO_STORE)
 
     # Minutes.
 
