@@ -99,20 +99,21 @@ async def cluster_case(demo, reference: str = "PC-7F3K", *, client: str = CLIENT
 # A meeting of the Perinatal Cluster that reviews cases, run by its coordinator.
 
 
-async def review_meeting(demo, case_ids: list[int | None], *, published: bool = True) -> tuple[int, list[int]]:
-    """A Perinatal Cluster meeting six weeks ahead: a welcome item, then a case-review item for
+async def review_meeting(demo, case_ids: list[int | None], *, published: bool = True,
+                         weeks_ahead: int = 6) -> tuple[int, list[int]]:
+    """A Perinatal Cluster meeting some weeks ahead (six by default): a welcome item, then a case-review item for
     each case (None: the case is not chosen yet), added through the agenda's use case as the
     coordinator: (meeting, [welcome item, case-review items...])."""
     from server.meetings import agenda, scheduling
     from server.meetings.policy import MeetingInput
     from server.meetings.tables import AgendaItem, TemplateItem
     from tests.conftest import COORDINATOR
-    from tests.meetings_helpers import add_item, on_meeting, on_team, upcoming_day
+    from tests.meetings_helpers import add_item, days_from_today, on_meeting, on_team
 
     lead = await on_team(demo, COORDINATOR, demo.team(CLUSTER))
     await TemplateItem.delete().where(TemplateItem.team == lead.team["id"])
     meeting_id = await scheduling.create_meeting(lead, MeetingInput(
-        "Perinatal Cluster case reviews", upcoming_day(), time(12, 0), 90, "Room 2", "", ""), None)
+        "Perinatal Cluster case reviews", days_from_today(7 * weeks_ahead), time(12, 0), 90, "Room 2", "", ""), None)
     access = await on_meeting(demo, COORDINATOR, meeting_id)
     items = [await add_item(access, "standing", "Welcome and confidentiality reminder", 5)]
     for case_id in case_ids:

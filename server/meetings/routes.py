@@ -154,7 +154,9 @@ class MeetingController(Controller):
     async def _page(self, request: Request, found: MeetingAccess, *, errors=None, values=None,
                     status_code: int = 200, block: str | tuple[str, ...] | None = None, oob: bool = False,
                     editing_aids: bool = True) -> Response:
-        context = await view.meeting_page(found, editing_aids=editing_aids)
+        blocks = (block,) if isinstance(block, str) else (block or ())
+        shows_agenda = not templating.is_fragment_request(request) or "agenda" in blocks
+        context = await view.meeting_page(found, editing_aids=editing_aids, shows_agenda=shows_agenda)
         context.update({
             "errors": errors or {}, "values": values or {"planned_minutes": "10", "kind": "discussion"},
             "kinds": policy.AGENDA_KINDS, "oob": oob,

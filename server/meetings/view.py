@@ -12,9 +12,10 @@ from server.meetings.access import MeetingAccess
 from server.teams import membership
 
 
-async def meeting_page(access: MeetingAccess, *, editing_aids: bool = True) -> dict:
+async def meeting_page(access: MeetingAccess, *, editing_aids: bool = True, shows_agenda: bool = True) -> dict:
     """The meeting page: facts, the live panel, the agenda (when the viewer may see it) and, for
-    the people who run it, the roster, carry-over candidates and invited guests."""
+    the people who run it, the roster, carry-over candidates and invited guests. The agenda's
+    case reviews are disclosed (and so in the ledger) only when the answer `shows_agenda`."""
     meeting, now = access.meeting, access.viewer.at
     async with reading():
         context = {
@@ -34,7 +35,7 @@ async def meeting_page(access: MeetingAccess, *, editing_aids: bool = True) -> d
                 "cases": meeting_cases.choices(await meeting_cases.open_cases(access.team), None)
                 if access.editing else [],
             })
-    if context["agenda"] is not None:  # after the reads: the disclosure writes the ledger
+    if context["agenda"] is not None and shows_agenda:  # after the reads: the disclosure writes the ledger
         await meeting_cases.on_agenda(access, context["agenda"].items, "agenda")
     context["minutes_visible"] = access.can_see_minutes()
     context["current"] = current_item(context["agenda"], meeting)

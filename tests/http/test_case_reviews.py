@@ -269,3 +269,45 @@ async def test_the_meeting_page_costs_the_same_with_1_and_6_case_reviews(app, de
                 if email == TAMARA:
                     assert len(case_lines(response.text)) == (1 if meeting_id == small else 6)
             assert counts[0] == counts[1], (email, count_queries.statements)
+
+
+async def test_a_deferred_case_review_carried_over_reviews_the_same_case(client, demo):
+    case_id, _ = await cluster_case(demo)
+    meeting_id, (welcome, item) = await review_meeting(demo, [case_id])
+    following, _ = await review_meeting(demo, [], weeks_ahead=8)
+    token = await log_in(client, COORDINATOR)
+    await open_item(demo, meeting_id, item)
+    await post_form(client, f"/meetings/{meeting_id}/items/{item}/outcome", {"outcome": "deferred"}, token)
+    await post_form(client, f"/meetings/{meeting_id}/live/end", {"confirmed": "yes"}, token)
+    response = await post_form(client, f"/meetings/{following}/carry/{item}", {}, token)
+    assert response.status_code == 303
+    carried = await AgendaItem.select(AgendaItem.id, AgendaItem.title).where(
+        (AgendaItem.meeting == following) & (AgendaItem.carried_from == item)).first()
+    assert carried["title"] == "Case review" and await reviewed_case(carried["id"]) == case_id
+
+
+async def test_an_item_that_stops_being_a_case_review_reviews_no_case(client, demo):
+    case_id, _ = await cluster_case(demo)
+    meeting_id, (welcome, item) = await review_meeting(demo, [case_id])
+    token = await log_in(client, COORDINATOR)
+    response = await post_form(client, f"/meetings/{meeting_id}/items/{item}", {
+        "kind": "discussion", "title": "Transport to appointments", "planned_minutes": "10", "version": "1",
+        "case_id": str(case_id)}, token)
+    assert response.status_code == 303
+    assert await reviewed_case(item) is None
+    assert case_lines((await client.get(f"/meetings/{meeting_id}")).text) == []
+
+
+async def test_a_poll_that_does_not_show_the_agenda_discloses_nothing(app, client, demo):
+    case_id, _ = await cluster_case(demo)
+    meeting_id, (welcome, item) = await review_meeting(demo, [case_id])
+    await open_item(demo, meeting_id, welcome)
+    await log_in(client, COORDINATOR)
+    response = await client.get(f"/meetings/{meeting_id}/live/panel", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and 'id="agenda"' not in response.text
+    assert not await Disclosure.exists()
+    async with await make_client(app) as member:  # a member watching gets the agenda with the panel
+        await log_in(member, TAMARA)
+        response = await member.get(f"/meetings/{meeting_id}/live/panel", headers={"HX-Request": "true"})
+        assert CLIENT in response.text
+    assert {row["viewer"] for row in await Disclosure.select(Disclosure.viewer)} == {demo.people[TAMARA]}
