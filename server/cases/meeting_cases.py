@@ -3,9 +3,9 @@ the cases the people who run a meeting may put on its agenda, what an agenda sho
 review notes taken live (case entries, never minutes text), the room check with its step-outs,
 and the shared meeting screen.
 
-Case tables are read here for references, links and step-outs only: every entry shown goes
-through disclosure.disclose() (which writes the ledger), and who is covered is decided by
-disclosure.decided(), which shows nothing. An agenda item itself never carries a case fact: its
+Case tables are read here for references and step-outs only, and written for links, step-outs
+and review notes: every entry shown goes through disclosure.disclose() (which writes the
+ledger), and who is covered is decided by disclosure.decided(), which shows nothing. An agenda item itself never carries a case fact: its
 title stays "Case review"; the link to the case lives in CaseReview.
 """
 
@@ -139,7 +139,7 @@ async def on_agenda(access: MeetingAccess, items: list[dict], surface: str | Non
             continue
         seen = shown.get(case["id"])
         item["case"] = {
-            "id": case["id"], "reference": case["reference"], "decided": surface is not None,
+            "id": case["id"], "reference": case["reference"],
             "name": seen.client_name if seen else None,
             "link": case_link(case["id"]) if seen is not None else None,
         }

@@ -286,6 +286,8 @@ async def delete_item(access: MeetingAccess, item_id: int) -> None:
         if item["kind"] == "case_review":
             removed = await Attachment.delete().where(Attachment.agenda_item == item_id).returning(
                 Attachment.storage_key)
+            # Anyone stepped out for it is back in the room (its step-outs go with it).
+            await meeting_cases.return_all(access.meeting["id"], item_id, clock.now())
         await Decision.delete().where(Decision.agenda_item == item_id)
         await ActionItem.update({ActionItem.source_item: None}).where(ActionItem.source_item == item_id)
         await AgendaItem.delete().where(AgendaItem.id == item_id)

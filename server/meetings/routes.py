@@ -286,13 +286,13 @@ class MeetingController(Controller):
         values = {k: str(item[k] if item[k] is not None else "") for k in
                   ("kind", "title", "planned_minutes", "presenter_notes", "version")}
         values["presenter_id"] = str(item["presenter"] or "")
-        linked = (await meeting_cases.reviewed(meeting_id)).get(item_id) if item["kind"] == "case_review" else None
-        values["case_id"] = str(linked["id"]) if linked else ""
         return await self._item_form(request, found, item, values, {})
 
     async def _item_form(self, request, found: MeetingAccess, item, values, errors, status_code=200) -> Response:
+        """The item's form; a case review's with the case it reviews chosen (unless the form says)."""
         linked = (await meeting_cases.reviewed(found.meeting["id"])).get(item["id"]) \
             if item["kind"] == "case_review" else None
+        values = {"case_id": str(linked["id"]) if linked else "", **values}
         return render(request, "meetings/item_edit.html", {
             "m_": found.meeting, "team": found.team, "item": item, "values": values, "errors": errors,
             "people": await membership.seated(found.team, found.today), "kinds": policy.AGENDA_KINDS,

@@ -226,3 +226,15 @@ async def test_the_screen_follows_the_live_view_and_shows_no_case_before_attenda
     assert "Case review (2)" in text and "No one is checked in" in text and CLIENT not in text
     live = page_text((await client.get(f"/meetings/{meeting_id}/live")).text)
     assert "No one is checked in yet" in live
+
+
+async def test_removing_the_item_brings_back_whoever_stepped_out_for_it(client, demo):
+    meeting_id, item, _, _ = await running_review(demo)
+    token = await log_in(client, COORDINATOR)
+    olivia = demo.people[OLIVIA]
+    await post_form(client, f"/meetings/{meeting_id}/live/items/{item}/step-out", {"person_id": str(olivia)}, token)
+    response = await post_form(client, f"/meetings/{meeting_id}/items/{item}/delete", {}, token)
+    assert response.status_code == 303 and not await StepOut.exists()
+    attendance = await Attendance.select(Attendance.departed_at).where(
+        (Attendance.meeting == meeting_id) & (Attendance.person == olivia)).first()
+    assert attendance["departed_at"] is None
