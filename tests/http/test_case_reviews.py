@@ -9,7 +9,7 @@ import io
 import re
 import zipfile
 
-from server import clock
+from server import clock, urls
 from server.attachments.service import STORAGE
 from server.attachments.tables import Attachment
 from server.cases.tables import Case, CaseEntry, Disclosure
@@ -77,9 +77,11 @@ async def test_the_agenda_shows_the_reference_and_the_name_only_to_members_whose
         await log_in(uncovered, OLIVIA)
         page = (await covered.get(f"/meetings/{meeting_id}")).text
         assert case_lines(page) == [f"Case PC-7F3K · {CLIENT}", "Case PC-9MXR · Second Canary Client"]
+        if urls.known("case"):  # the case page, once the app has one: only for those who may read it
+            assert f'href="{urls.url("case", case_id=first)}"' in page
         page = (await uncovered.get(f"/meetings/{meeting_id}")).text
         assert case_lines(page) == ["Case PC-7F3K · details withheld", "Case PC-9MXR · details withheld"]
-        assert CLIENT not in page and "Second Canary" not in page
+        assert CLIENT not in page and "Second Canary" not in page and "Open the case" not in page
         assert "Case review (2)" in page and "Case review (3)" in page
     # The names shown are in the ledger, for the agenda; nothing was recorded for the one withheld.
     rows = await Disclosure.select().where(Disclosure.surface == "agenda")
