@@ -21,6 +21,7 @@ from server import clock
 from server.attachments import packet, policy
 from server.attachments.storage import Received, Storage
 from server.attachments.tables import Attachment
+from server.cases import meeting_cases
 from server.config import settings
 from server.db import Raw, lock_key, lock_row, reading, writing
 from server.errors import NotFound
@@ -131,6 +132,7 @@ async def packet_contents(access: MeetingAccess) -> PacketContents:
     async with reading():
         agenda_view = await agenda.agenda(access)
         attachments = await for_meeting(access.meeting["id"])
+    await meeting_cases.on_agenda(access, agenda_view.items, "print")  # the case reviews, as the viewer may see them
     documents = arrange(agenda_view.items, attachments, editing=False)
     names = packet.names(documents, agenda_view.items, gettext("Meeting"))
     return PacketContents(access, agenda_view, documents, names, clock.now())

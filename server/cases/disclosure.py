@@ -294,3 +294,21 @@ async def entry_facts(case_ids: list[int]) -> dict[int, list[Entry]]:
     for row in rows:
         found[row["case"]].append(Entry(row["id"], row["source_agency"], row["category"]))
     return found
+# Deciding without showing: the room check, and whether a shown meeting screen is still right.
+
+
+async def decided(team: dict, case_id: int, person_ids: list[int], at: datetime
+                  ) -> tuple[frozenset[int], dict[int, frozenset[int]]]:
+    """The case's entry ids, and for each person the ids they may see at `at`, decided exactly as
+    disclose() decides. Nothing is shown, so nothing goes into the ledger: callers show no entry
+    from this, only who is not covered (names and agencies) or whether a screen must be redrawn."""
+    if not await Case.exists().where((Case.id == case_id) & (Case.team == team["id"])):
+        return frozenset(), {person: frozenset() for person in person_ids}
+    found = await readers(team, person_ids, at) if person_ids else {}
+    terms = (await release_terms([case_id], team["time_zone"]))[case_id]
+    entries = [Entry(r["id"], r["source_agency"], r["category"]) for r in await CaseEntry.select(
+        CaseEntry.id, CaseEntry.source_agency, CaseEntry.category).where(CaseEntry.case == case_id)]
+    grants = await _grants([case_id], person_ids, at) if person_ids else {}
+    return frozenset(e.id for e in entries), {
+        person: frozenset(policy.decide_all(found[person][0], entries, terms, at, grants.get((person, case_id), ())))
+        for person in person_ids}

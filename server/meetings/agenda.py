@@ -4,11 +4,14 @@ pages refresh); none touches the meeting's calendar identity (see scheduling.py)
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 from server import clock
 from server.actions.tables import ActionItem
+from server.attachments.tables import Attachment
+from server.cases import meeting_cases
 from server.db import Prepared, Raw, lock_row, reading, writing
 from server.errors import Invalid, NotFound, Stale
 from server.forms import parse_version
@@ -26,7 +29,10 @@ ITEM_COLUMNS = (
     AgendaItem.status, AgendaItem.started_at, AgendaItem.ended_at, AgendaItem.carried_from,
     AgendaItem.version,
 )
+log = logging.getLogger("convene")
 AGENDA_FULL = N_("An agenda holds at most 80 items.")
+HAS_DOCUMENTS = N_("This item has documents or links, and a case review takes none: everyone who sees the agenda "
+                   "sees them. Remove them first, then make the item a case review.")
 
 
 def item_row(meeting_id: int, position: int, kind: str, title: str, planned_minutes: int, *,
@@ -198,20 +204,33 @@ async def _changing(access: MeetingAccess) -> MeetingAccess:
     return await access.confirm(run=True, agenda=True)
 
 
+async def _case_problems(access: MeetingAccess, form: dict[str, str], problems: dict[str, str],
+                         keep: int | None = None) -> tuple[int | None, dict[str, str]]:
+    """The case a case-review item's form chose (by its opaque reference), with the form's
+    field messages and any about the case."""
+    if form.get("kind") != "case_review":
+        return None, problems
+    case_id, problem = await meeting_cases.chosen_case(access.team, form, keep)
+    return case_id, {**problems, "case_id": problem} if problem else problems
+
+
 async def add_item(access: MeetingAccess, form: dict[str, str]) -> dict[str, str]:
     """Appends an item: field messages, or {} when added. Invalid when the agenda is full."""
     async with writing():
         access = await _changing(access)
         data, problems = policy.validate_item(form, await _presenter_ids(access))
-        if data is None:
+        case_id, problems = await _case_problems(access, form, problems)
+        if data is None or problems:
             return problems
         count = await AgendaItem.count().where(AgendaItem.meeting == access.meeting["id"])
         if count >= policy.MAX_AGENDA_ITEMS:
             raise Invalid(AGENDA_FULL)
-        await AgendaItem.insert(item_row(
+        added = await AgendaItem.insert(item_row(
             access.meeting["id"], count, data.kind, data.title, data.planned_minutes,
             presenter=data.presenter_id, presenter_notes=data.presenter_notes,
-        ))
+        )).returning(AgendaItem.id)
+        if case_id is not None:
+            await meeting_cases.link(added[0]["id"], case_id)
         await live.bump_version(access.meeting["id"])
     return {}
 
@@ -232,7 +251,15 @@ async def edit_item(access: MeetingAccess, item_id: int, form: dict[str, str]) -
         access = await _changing(access)
         item = await get_item(access, item_id)
         data, problems = policy.validate_item(form, await _presenter_ids(access))
-        if data is None:
+        linked = (await meeting_cases.reviewed(access.meeting["id"])).get(item_id) \
+            if item["kind"] == "case_review" else None
+        case_id, problems = await _case_problems(access, form, problems, linked["id"] if linked else None)
+        if form.get("kind") == "case_review" and item["kind"] != "case_review" and await Attachment.exists().where(
+                Attachment.agenda_item == item_id):
+            # Hidden once the item became a case review, its documents would stay in storage and
+            # turn into the whole meeting's if the item were removed: they go first.
+            problems = {**problems, "kind": HAS_DOCUMENTS}
+        if data is None or problems:
             return problems
         updated = await AgendaItem.update({
             AgendaItem.kind: data.kind, AgendaItem.title: policy.stored_item_title(data.kind, data.title),
@@ -243,19 +270,44 @@ async def edit_item(access: MeetingAccess, item_id: int, form: dict[str, str]) -
         ).returning(AgendaItem.id)
         if not updated:
             raise Stale()
+        if data.kind == "case_review" or item["kind"] == "case_review":
+            await meeting_cases.link(item_id, case_id if data.kind == "case_review" else None)
         await live.bump_version(access.meeting["id"])
     return {}
 
 
 async def delete_item(access: MeetingAccess, item_id: int) -> None:
+    """Removes an item. An ordinary item's documents move to the meeting itself; a case review's
+    (attached before it became one, and shown to no one since) go with it, never to the meeting."""
     async with writing():
         access = await _changing(access)
-        await get_item(access, item_id)
+        item = await get_item(access, item_id)
+        removed = []
+        if item["kind"] == "case_review":
+            removed = await Attachment.delete().where(Attachment.agenda_item == item_id).returning(
+                Attachment.storage_key)
+            # Anyone stepped out for it is back in the room (its step-outs go with it).
+            await meeting_cases.return_all(access.meeting["id"], item_id, clock.now())
         await Decision.delete().where(Decision.agenda_item == item_id)
         await ActionItem.update({ActionItem.source_item: None}).where(ActionItem.source_item == item_id)
         await AgendaItem.delete().where(AgendaItem.id == item_id)
         await _number(access.meeting["id"], await _order(access.meeting["id"]))
         await live.bump_version(access.meeting["id"])
+    await _forget_files({row["storage_key"] for row in removed if row["storage_key"]})
+
+
+async def _forget_files(keys: set[str]) -> None:
+    """After the commit: stored files no row points at any more are removed (a failure leaves a
+    harmless file that the next start sweeps away)."""
+    if not keys:
+        return
+    from server.attachments import service as attachments
+
+    for key in sorted(keys):
+        try:
+            await attachments.forget(key)
+        except Exception:
+            log.exception("could not remove the unused stored file %s", key)
 
 
 async def _order(meeting_id: int) -> list[int]:
@@ -409,9 +461,11 @@ async def carry_over(access: MeetingAccess, item_id: int) -> None:
         if item is None:
             raise NotFound()
         count = await AgendaItem.count().where(AgendaItem.meeting == access.meeting["id"])
-        await AgendaItem.insert(item_row(
+        added = await AgendaItem.insert(item_row(
             access.meeting["id"], count, item["kind"], item["title"], item["planned_minutes"],
             presenter=item["presenter"], presenter_notes=item["presenter_notes"], carried_from=item["id"],
-        ))
+        )).returning(AgendaItem.id)
+        if item["kind"] == "case_review":  # it goes on reviewing the same case
+            await meeting_cases.carry(item["id"], added[0]["id"])
         await AgendaItem.update({AgendaItem.status: "carried"}).where(AgendaItem.id == item_id)
         await live.bump_version(access.meeting["id"])

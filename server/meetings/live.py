@@ -14,6 +14,7 @@ typed is lost by moving on; a save that meets notes someone else saved meanwhile
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from server import clock
 from server.db import lock_row, reading, writing
@@ -54,9 +55,23 @@ async def _running(access: MeetingAccess) -> MeetingAccess:
     return access
 
 
+async def running(access: MeetingAccess) -> MeetingAccess:
+    """Inside writing(), for live use cases kept elsewhere (the case side of a meeting): the
+    meeting locked and read again with the viewer's standing; Closed unless it runs."""
+    return await _running(access)
+
+
 async def _order(meeting_id: int) -> list[dict]:
-    return await AgendaItem.select(AgendaItem.id, AgendaItem.started_at, AgendaItem.outcome).where(
+    return await AgendaItem.select(AgendaItem.id, AgendaItem.kind, AgendaItem.started_at, AgendaItem.outcome).where(
         AgendaItem.meeting == meeting_id).order_by(AgendaItem.position)
+
+
+async def _close_case_review(meeting_id: int, item: dict | None, now: datetime) -> None:
+    """Inside writing(): a case-review item that ends brings back everyone who stepped out for it."""
+    if item is not None and item["kind"] == "case_review":
+        from server.cases import meeting_cases
+
+        await meeting_cases.return_all(meeting_id, item["id"], now)
 
 
 # Starting, and taking a mistaken start back.
@@ -109,6 +124,8 @@ async def undo_start(access: MeetingAccess) -> None:
             Meeting.live_status: "not_started", Meeting.live_started_at: None, Meeting.current_item_id: None,
             Meeting.current_since: None,
         }).where(Meeting.id == meeting_id)
+        current = next((item for item in recorded.items if item["id"] == access.meeting["current_item_id"]), None)
+        await _close_case_review(meeting_id, current, clock.now())
         await bump_version(meeting_id)
 
 
@@ -217,7 +234,8 @@ async def go_to(access: MeetingAccess, form: dict[str, str], direction: str | No
     async with writing():
         access = await _running(access)
         await _carry_notes(access, form)
-        order = [row["id"] for row in await _order(meeting_id)]
+        rows = await _order(meeting_id)
+        order = [row["id"] for row in rows]
         current = access.meeting["current_item_id"]
         seen = parse_id(form.get("at_item"))
         if direction is not None and seen is not None and seen != current:
@@ -237,6 +255,7 @@ async def go_to(access: MeetingAccess, form: dict[str, str], direction: str | No
         if current in order:
             await AgendaItem.update({AgendaItem.status: "done", AgendaItem.ended_at: now}).where(
                 AgendaItem.id == current)
+            await _close_case_review(meeting_id, rows[order.index(current)], now)
         await AgendaItem.update({AgendaItem.started_at: now}).where(
             (AgendaItem.id == target) & AgendaItem.started_at.is_null())
         await AgendaItem.update({AgendaItem.status: "current", AgendaItem.ended_at: None}).where(
@@ -273,11 +292,14 @@ async def end(access: MeetingAccess, form: dict[str, str]) -> None:
         access = await _running(access)
         await _carry_notes(access, form)
         now = clock.now()
+        rows = await _order(meeting_id)
         if access.meeting["current_item_id"]:
             await AgendaItem.update({AgendaItem.status: "done", AgendaItem.ended_at: now}).where(
                 AgendaItem.id == access.meeting["current_item_id"])
+            await _close_case_review(
+                meeting_id, next((row for row in rows if row["id"] == access.meeting["current_item_id"]), None), now)
         settled: dict[str, list[int]] = {}
-        for item in await _order(meeting_id):
+        for item in rows:
             outcome = policy.final_outcome(item["outcome"], item["started_at"] is not None)
             if outcome != item["outcome"]:
                 settled.setdefault(outcome, []).append(item["id"])

@@ -10,6 +10,7 @@ from litestar.enums import MediaType
 from litestar.params import FromQuery
 
 from server import clock, i18n, urls
+from server.cases import meeting_cases
 from server.errors import NotFound
 from server.forms import parse_id, whole_number
 from server.i18n import N_, gettext
@@ -153,7 +154,9 @@ class MeetingController(Controller):
     async def _page(self, request: Request, found: MeetingAccess, *, errors=None, values=None,
                     status_code: int = 200, block: str | tuple[str, ...] | None = None, oob: bool = False,
                     editing_aids: bool = True) -> Response:
-        context = await view.meeting_page(found, editing_aids=editing_aids)
+        blocks = (block,) if isinstance(block, str) else (block or ())
+        shows_agenda = not templating.is_fragment_request(request) or "agenda" in blocks
+        context = await view.meeting_page(found, editing_aids=editing_aids, shows_agenda=shows_agenda)
         context.update({
             "errors": errors or {}, "values": values or {"planned_minutes": "10", "kind": "discussion"},
             "kinds": policy.AGENDA_KINDS, "oob": oob,
@@ -286,9 +289,14 @@ class MeetingController(Controller):
         return await self._item_form(request, found, item, values, {})
 
     async def _item_form(self, request, found: MeetingAccess, item, values, errors, status_code=200) -> Response:
+        """The item's form; a case review's with the case it reviews chosen (unless the form says)."""
+        linked = (await meeting_cases.reviewed(found.meeting["id"])).get(item["id"]) \
+            if item["kind"] == "case_review" else None
+        values = {"case_id": str(linked["id"]) if linked else "", **values}
         return render(request, "meetings/item_edit.html", {
             "m_": found.meeting, "team": found.team, "item": item, "values": values, "errors": errors,
             "people": await membership.seated(found.team, found.today), "kinds": policy.AGENDA_KINDS,
+            "cases": meeting_cases.choices(await meeting_cases.open_cases(found.team), linked),
         }, block="item_form", status_code=status_code)
 
     @post("/items/{item_id:int}", status_code=200, name="item.update")
@@ -340,7 +348,8 @@ class MeetingController(Controller):
         context.update({"errors": errors or {}, "values": values or {}, "statuses": policy.ATTENDANCE,
                         "questions": [], "ending": False, "notes_base": None, "notes_theirs": None,
                         "notes_saved_at": None, "oob": False, **extra})
-        response = render(request, "meetings/live.html", context, block=block, status_code=status_code)
+        response = render(request, "meetings/live.html", context, block=block, status_code=status_code,
+                          headers=NO_STORE)
         if announce and request.htmx:
             current = context["current"]
             if announce == "current":
@@ -504,6 +513,48 @@ class MeetingController(Controller):
         form = await form_data(request)
         return await self._live_action(request, found, form, live.add_action(found, form, parse_id(form.get("item_id"))),
                                        N_("The action item is added."), form_name="action")
+
+    # The case side of a case-review item: review notes, the room check, the meeting screen.
+
+    @post("/live/items/{item_id:int}/review-notes", status_code=200, name="live.review_note")
+    async def add_review_note(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
+        """A note taken on the open case review: an entry of its case, never minutes text."""
+        found = await meeting_access(request.user, meeting_id, run=True)
+        form = await form_data(request)
+        return await self._live_action(request, found, form, meeting_cases.add_review_note(found, item_id, form),
+                                       N_("The note is added to the case."), form_name="review_note")
+
+    @post("/live/items/{item_id:int}/step-out", status_code=200, name="live.step_out")
+    async def step_out(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
+        """The room check: someone not covered by the case's releases steps out for the item."""
+        found = await meeting_access(request.user, meeting_id, run=True)
+        form = await form_data(request)
+        return await self._live_action(request, found, form, meeting_cases.step_out(
+            found, item_id, parse_id(form.get("person_id"))), N_("Marked as stepped out for this item."))
+
+    @post("/live/items/{item_id:int}/back", status_code=200, name="live.bring_back")
+    async def bring_back(self, request: Request, meeting_id: RowId, item_id: RowId) -> Response:
+        """Someone who stepped out (or, without a person, everyone) is back in the room."""
+        found = await meeting_access(request.user, meeting_id, run=True)
+        form = await form_data(request)
+        return await self._live_action(request, found, form, meeting_cases.bring_back(
+            found, item_id, parse_id(form.get("person_id"))), N_("Back in the room."))
+
+    @get("/screen", name="meeting-screen")
+    async def meeting_screen(self, request: Request, meeting_id: RowId, v: FromQuery[int | None] = None,
+                             f: FromQuery[str] = "") -> Response:
+        """The shared screen for the projector: the open item and, for a case review, only what
+        everyone in the room may see. It polls with what it shows (`v`, `f`): 204 while the
+        meeting and the decision would show the same; a revocation redraws it at once."""
+        found = await meeting_access(request.user, meeting_id, run=True)
+        if request.htmx and v is not None and v == found.meeting["live_version"] \
+                and f == await meeting_cases.screen_fingerprint(found):
+            return Response(b"", status_code=204, headers=NO_STORE)
+        return render(request, "cases/screen.html", {
+            "m_": found.meeting, "team": found.team, "screen": await meeting_cases.screen(found),
+            "zone": found.team["time_zone"], "entry_kinds": meeting_cases.ENTRY_KINDS,
+            "categories": meeting_cases.CATEGORIES,
+        }, block="screen", headers=NO_STORE)
 
     # Minutes.
 

@@ -254,9 +254,10 @@ async def test_documents_of_an_item_that_became_a_case_review_are_shown_to_no_on
     token = await log_in(client, CHAIR)
     meeting_id, (item,) = await agenda_meeting(client, token, demo, ("discussion", "Family services"))
     document = await attached(client, token, meeting_id, "Smith family assessment.pdf", PDF, item)
-    response = await post_form(client, f"/meetings/{meeting_id}/items/{item}", {
-        "kind": "case_review", "title": "Review", "planned_minutes": "15", "version": "1"}, token)
-    assert response.status_code == 303
+    # The agenda now refuses this change while the item has documents (tests/http/test_case_reviews.py);
+    # an item changed so before that keeps them, hidden.
+    await AgendaItem.update({AgendaItem.kind: "case_review", AgendaItem.title: "Case review"}).where(
+        AgendaItem.id == item)
     page = await client.get(f"/meetings/{meeting_id}")
     assert "Smith family" not in page.text and "No one sees it: case-review items take none" in page.text
     assert (await client.get(f"/meetings/{meeting_id}/documents/{document}")).status_code == 404

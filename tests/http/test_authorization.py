@@ -294,6 +294,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/meetings/{meeting_id:int}/items/{item_id:int}/decisions"): route(MEETING_RUN),  # no text: 422
     ("POST", "/meetings/{meeting_id:int}/attendance"): route(MEETING_RUN),  # no one: 422
     ("POST", "/meetings/{meeting_id:int}/actions"): route(MEETING_RUN),  # empty form: 422
+    # The case side of a case-review item: review notes, the room check, the meeting screen.
+    ("POST", "/meetings/{meeting_id:int}/live/items/{item_id:int}/review-notes"): route(MEETING_RUN),  # empty: 422
+    ("POST", "/meetings/{meeting_id:int}/live/items/{item_id:int}/step-out"): route(MEETING_RUN),  # ended: 409
+    ("POST", "/meetings/{meeting_id:int}/live/items/{item_id:int}/back"): route(MEETING_RUN),  # ended: 409
+    ("GET", "/meetings/{meeting_id:int}/screen"): route(MEETING_RUN),
     # Minutes (circulated: members read them; drafts are the leads' own, tested below).
     ("GET", "/meetings/{meeting_id:int}/minutes"): route(MINUTES_VIEW),
     ("POST", "/meetings/{meeting_id:int}/minutes"): route(MEETING_RUN),  # no version: 409
