@@ -13,6 +13,8 @@ from server.actions import routes as actions
 from server.agencies import routes as agencies
 from server.attachments import routes as attachments
 from server.attachments import service as attachment_files
+from server.cases import routes as cases
+from server.cases import service as case_files
 from server.config import ROOT
 from server.home import routes as home
 from server.meetings import routes as meetings
@@ -27,7 +29,7 @@ from server.web.session import csrf_config
 # What each capability's templates need, registered once per process.
 templating.register_globals({
     **agencies.TEMPLATE_GLOBALS, **teams.TEMPLATE_GLOBALS, **meetings.TEMPLATE_GLOBALS, **actions.TEMPLATE_GLOBALS,
-    **attachments.TEMPLATE_GLOBALS,
+    **attachments.TEMPLATE_GLOBALS, **cases.TEMPLATE_GLOBALS,
 })
 
 
@@ -48,6 +50,7 @@ def create_app() -> Litestar:
             actions.my_actions,
             actions.TeamActionsController,
             actions.ActionController,
+            cases.TeamCasesController, cases.CaseController,
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], opt={"public": True}, name="static",
                 include_in_schema=False, send_as_attachment=False, guards=[plain_static_name],
@@ -58,7 +61,7 @@ def create_app() -> Litestar:
         plugins=[HTMXPlugin()],
         template_config=templating.template_config,
         exception_handlers=exception_handlers,
-        on_startup=[db.prepare, attachment_files.sweep],
+        on_startup=[db.prepare, attachment_files.sweep, case_files.sweep],
         on_shutdown=[db.close],
         openapi_config=None,
         debug=False,
