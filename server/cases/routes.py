@@ -117,8 +117,10 @@ class CaseController(Controller):
             if is_fragment_request(request):  # the form alone: nothing of the case is shown
                 return await self._entry_form(request, found, fields, errors)
             return await self._page(request, case_id, fields, errors, status_code=422)
-        return redirect(request, urls.url("case", case_id=case_id, _fragment=f"entry-{entry_id}"),
-                        flash="case_entry_added")
+        # htmx follows HX-Redirect by setting the address: on the case page itself a "#entry-"
+        # fragment would only scroll, not reload, so it gets the page without one.
+        fragment = "" if is_fragment_request(request) else f"entry-{entry_id}"
+        return redirect(request, urls.url("case", case_id=case_id, _fragment=fragment), flash="case_entry_added")
 
     async def _entry_form(self, request: Request, found: CaseAccess, values: dict, errors: dict) -> Response:
         agencies = await service.seated_agencies(found.team, found.today)

@@ -51,10 +51,12 @@ from server.actions import service as actions
 from server.app import create_app
 from server.attachments.service import STORAGE
 from server.attachments.tables import Attachment
+from server.cases.service import STORAGE as CASE_FILES
 from server.meetings import agenda, minutes, scheduling
 from server.meetings.tables import Invitation, Meeting, Minutes, MinutesComment
 from server.teams.tables import Membership
 from tests.attachment_samples import PDF
+from tests.cases_helpers import add_entry, add_identity, make_case
 from tests.conftest import (
     ADMIN,
     CHAIR,
@@ -182,6 +184,11 @@ MINUTES_VIEW =   "login 404   ok    ok    ok    ok    ok    404   404   404   40
 ACTION_VIEW =    "login 404   ok    ok    ok    ok    ok    404   404   404   404   404   404   ok    ok"
 ACTION_UPDATE =  "login 404   ok    ok    ok    ok    403   404   404   404   404   404   404   ok    403"  # given to member
 ACTION_MANAGE =  "login 404   ok    ok    ok    403   403   404   404   404   404   404   404   403   403"
+# Cases (CONSENT.md): the walk's case is the Health Department's, on the Perinatal Cluster, with no
+# release: only its coordinator (of that agency) may see it; everyone else gets what a missing case
+# gets, and the Community Collaborative reviews no cases at all.
+#                 anon  admin chair co_ch coord membr famly guest uninv non   formr elsew to_gs seat@ dir@
+CASES =          "login 404   404   404   ok    404   404   404   404   404   404   404   404   404   404"
 
 BAD_SEAT_CHANGE = {"version": "1"}  # no agency or role: 422
 BAD_SEAT_END = {"version": "1", "ended_on": "not-a-date"}  # 422
@@ -307,6 +314,15 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/home/actions/{action_id:int}/progress"): route(ACTION_UPDATE),  # the home page's: no status, 422
     ("GET", "/actions/{action_id:int}/edit"): route(ACTION_MANAGE),
     ("POST", "/actions/{action_id:int}"): route(ACTION_MANAGE),  # empty form: 422
+    # Cases: the team's list and opening one; the case, its entries, file, print view and export.
+    ("GET", "/teams/{team_id:int}/cases"): route(CASES),
+    ("GET", "/teams/{team_id:int}/cases/new"): route(CASES),
+    ("POST", "/teams/{team_id:int}/cases/new"): route(CASES),  # empty form: 422
+    ("GET", "/cases/{case_id:int}"): route(CASES),
+    ("POST", "/cases/{case_id:int}/entries"): route(CASES),  # empty form: 422
+    ("GET", "/cases/{case_id:int}/entries/{entry_id:int}/file"): route(CASES),
+    ("GET", "/cases/{case_id:int}/print"): route(CASES),
+    ("GET", "/cases/{case_id:int}/export.csv"): route(CASES),
 }
 
 IGNORED_METHODS = {"OPTIONS", "HEAD"}
@@ -354,8 +370,10 @@ class TeamRecords:
 class Ids:
     """Demo ids and the walk's own records, for the path templates."""
 
-    def __init__(self, demo, seats: dict[str, int], token: str, records: dict[str, TeamRecords]):
+    def __init__(self, demo, seats: dict[str, int], token: str, records: dict[str, TeamRecords],
+                 case: tuple[int, int]):
         self.demo, self.seats, self.token, self.records = demo, seats, token, records
+        self.case, self.case_file = case
 
     def path(self, template: str, persona: Persona, spec: Route) -> str:
         records = self.records[persona.team]
@@ -371,6 +389,8 @@ class Ids:
             "action_id": records.action,
             "comment_id": records.comment,
             "attachment_id": meeting.attachment,
+            "case_id": self.case,
+            "entry_id": self.case_file,
         }
         return PARAM_RE.sub(lambda match: str(values[match.group(1)]), template)
 
@@ -386,7 +406,18 @@ async def demo_ids(demo, records_for: str | None = None) -> Ids:
         ).first()
         seats[team] = row["id"]
     records = {records_for: await table_records(demo, records_for)} if records_for else {}
-    return Ids(demo, seats, await create_password_link(demo.people[LINK_OWNER]), records)
+    return Ids(demo, seats, await create_password_link(demo.people[LINK_OWNER]), records, await walk_case(demo))
+
+
+async def walk_case(demo) -> tuple[int, int]:
+    """A case of the Health Department on the Perinatal Cluster, no release: (case, its file entry)."""
+    health = demo.agencies["MCHD"]
+    case_id = await make_case(demo.team(TEAM_NAMES["cluster"]), health, "PC-WALK")
+    await add_identity(case_id, health, "Walk: a client")
+    received = CASE_FILES.receive(io.BytesIO(PDF), len(PDF))
+    file_id = await add_entry(case_id, health, "coordination", kind="attachment", file_name="Walk: plan.pdf",
+                              media_type="application/pdf", size=received.size, storage_key=CASE_FILES.place(received))
+    return case_id, file_id
 
 
 async def table_records(demo, team_key: str) -> TeamRecords:
