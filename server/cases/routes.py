@@ -17,6 +17,7 @@ from server import clock, urls
 from server.attachments import policy as files
 from server.cases import disclosure, entry_rules, policy, service
 from server.cases.access import CaseAccess, CasesAccess, case_access, cases_access
+from server.cases.policy import Reader
 from server.config import settings
 from server.web.downloads import csv_download, download_file, filename_part
 from server.web.errors import error_page
@@ -92,7 +93,7 @@ class CaseController(Controller):
         view = await disclosure.read_case(request.user, case_id, "page")
         agencies = await service.seated_agencies(view.team, _today(request, view))
         return render(request, "cases/case.html", {
-            **await service.case_context(view), **_form_context(view.case, view.reader, agencies),
+            **await service.case_context(view), **_form_context(view.reader, agencies),
             "entry_values": values or {"category": "coordination", "status": "open"}, "entry_errors": errors or {},
         }, status_code=status_code, headers=PRIVATE)
 
@@ -125,7 +126,7 @@ class CaseController(Controller):
     async def _entry_form(self, request: Request, found: CaseAccess, values: dict, errors: dict) -> Response:
         agencies = await service.seated_agencies(found.team, found.today)
         return render(request, "cases/case.html", {
-            "case": found.case, **_form_context(found.case, found.reader, agencies),
+            "case": found.case, **_form_context(found.reader, agencies),
             "entry_values": values, "entry_errors": errors,
         }, block="entry_form", status_code=422, headers=PRIVATE)
 
@@ -157,7 +158,7 @@ def _today(request: Request, view: disclosure.CaseView) -> date:
     return clock.day_in(request.user.at, view.team["time_zone"])
 
 
-def _form_context(case: dict, reader, agencies: list[dict]) -> dict:
+def _form_context(reader: Reader, agencies: list[dict]) -> dict:
     """What the add-an-entry form needs: nothing of the case but its id."""
     return {
         "may_add": policy.may_add_entries(reader), "agencies": agencies,
