@@ -15,8 +15,8 @@ import pytest
 from server.cases.policy import FERPA_NOTICE, PART2_NOTICE
 from tests.browser.conftest import axe_check, expect, follow, log_in, settle, visit
 from tests.browser.test_phones import PHONE, SCROLLED_INSIDE_JS, WIDTH_JS
-from tests.http.test_cases import HMG, HOUSING, NAME, REFERENCE, SUD, Story
 from tests.http.test_cases import CPS as CPS_MEMBER
+from tests.http.test_cases import HMG, HOUSING, NAME, REFERENCE, SUD, Story
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ["CONVENE_SCREENSHOTS"]) if os.environ.get("CONVENE_SCREENSHOTS") else None
