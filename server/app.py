@@ -15,6 +15,8 @@ from server.attachments import routes as attachments
 from server.attachments import service as attachment_files
 from server.cases import release_routes as case_releases
 from server.cases import report_routes as case_reports
+from server.cases import routes as cases
+from server.cases import service as case_files
 from server.config import ROOT
 from server.home import routes as home
 from server.meetings import routes as meetings
@@ -29,7 +31,7 @@ from server.web.session import csrf_config
 # What each capability's templates need, registered once per process.
 templating.register_globals({
     **agencies.TEMPLATE_GLOBALS, **teams.TEMPLATE_GLOBALS, **meetings.TEMPLATE_GLOBALS, **actions.TEMPLATE_GLOBALS,
-    **attachments.TEMPLATE_GLOBALS,
+    **attachments.TEMPLATE_GLOBALS, **cases.TEMPLATE_GLOBALS,
 })
 
 
@@ -52,6 +54,7 @@ def create_app() -> Litestar:
             actions.ActionController,
             *case_releases.CONTROLLERS,
             *case_reports.ROUTES,
+            cases.TeamCasesController, cases.CaseController,
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], opt={"public": True}, name="static",
                 include_in_schema=False, send_as_attachment=False, guards=[plain_static_name],
@@ -62,7 +65,7 @@ def create_app() -> Litestar:
         plugins=[HTMXPlugin()],
         template_config=templating.template_config,
         exception_handlers=exception_handlers,
-        on_startup=[db.prepare, attachment_files.sweep],
+        on_startup=[db.prepare, attachment_files.sweep, case_files.sweep],
         on_shutdown=[db.close],
         openapi_config=None,
         debug=False,

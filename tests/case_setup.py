@@ -5,53 +5,35 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from server import clock
-from server.cases.tables import Case, CaseEntry, CaseReview, Release, ReleaseParty, Revocation
+from server.cases.tables import CaseEntry, CaseReview
+from tests import cases_helpers
 
 ZONE = "America/New_York"
 
 
 async def new_case(team_id: int, lead_agency: int, reference: str, created_by: int | None = None) -> int:
-    rows = await Case.insert(Case(team=team_id, lead_agency=lead_agency, reference=reference, status="open",
-                                  created_by=created_by, created_at=clock.now(), version=1)).returning(Case.id)
-    return rows[0]["id"]
+    return await cases_helpers.make_case(team_id, lead_agency, reference, created_by=created_by)
 
 
 async def entry(case_id: int, source_agency: int, category: str, body: str, *, kind: str = "note",
                 client_name: str = "", title: str = "") -> int:
-    rows = await CaseEntry.insert(CaseEntry(
-        case=case_id, kind=kind, category=category, source_agency=source_agency, title=title, body=body,
-        client_name=client_name, recorded_at=clock.now(),
-    )).returning(CaseEntry.id)
-    return rows[0]["id"]
+    return await cases_helpers.add_entry(case_id, source_agency, category, kind=kind, title=title, body=body,
+                                         client_name=client_name)
 
 
 async def release(case_id: int, disclosing: list[int], receiving: list[int], categories: list[str], *,
                   recorded_by: int | None = None, expires_in_days: int | None = 180) -> int:
     """A signed release in force from yesterday (on the team's calendar) for `expires_in_days`."""
-    today = clock.today_in(ZONE)
-    now = clock.now()
-    rows = await Release.insert(Release(
-        case=case_id, version=1, signer_name="The client", signer_authority="client", signed_on=today,
-        identity_check="Photo identification", categories=",".join(categories), purpose="care_coordination",
+    today = cases_helpers.today()
+    return await cases_helpers.add_release(
+        case_id, disclosing=disclosing, receiving=receiving, categories=categories,
         effective_on=today - timedelta(days=1),
-        expires_on=today + timedelta(days=expires_in_days) if expires_in_days is not None else None,
-        states_right_to_revoke=True, states_no_conditioning=True, states_redisclosure=True,
-        recorded_by=recorded_by, recorded_at=now, signed_at=now,
-    )).returning(Release.id)
-    release_id = rows[0]["id"]
-    await ReleaseParty.insert(
-        *[ReleaseParty(release=release_id, agency=agency, role="discloses") for agency in disclosing],
-        *[ReleaseParty(release=release_id, agency=agency, role="receives") for agency in receiving],
-    )
-    return release_id
+        expires_on=today + timedelta(days=expires_in_days if expires_in_days is not None else 365))
 
 
 async def revoke(release_id: int, agency: int | None = None, recorded_by: int | None = None) -> None:
     """Revoked now: the whole release, or for one recipient agency."""
-    now = clock.now()
-    await Revocation.insert(Revocation(release=release_id, agency=agency, effective_at=now, how="written",
-                                       received_by="The coordinator", recorded_by=recorded_by, recorded_at=now))
+    await cases_helpers.revoke(release_id, agency)
 
 
 async def reviewed_case(item_id: int) -> int | None:

@@ -10,7 +10,7 @@ that does not exist. Agendas, minutes, the live view, exports, search and report
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -173,12 +173,16 @@ def _entry_order(entry: dict) -> tuple:
 
 async def disclose(viewer: Viewer, team: dict, case_ids: list[int] | None, surface: str, *,
                    kinds: frozenset[str] | None = None, entry_id: int | None = None, with_storage: bool = False,
-                   audience: list[int] | None = None) -> dict[int, Shown]:
+                   audience: list[int] | None = None,
+                   keep: Callable[[dict, list[dict]], bool] | None = None) -> dict[int, Shown]:
     """THE read of case entries for showing. The team's cases (all of them, or `case_ids`) as they
     may be shown now to the viewer, or to every person of `audience` at once (a room: an entry is
     shown only when each of them may see it). Only entries of `kinds` are returned (all when None),
     though any permitted entry makes a case readable. The ledger gets a row per person and ground.
-    Cases the viewer may neither read nor manage are left out. Runs in one write transaction."""
+    Cases the viewer may neither read nor manage are left out, and so are those `keep` (a case and
+    the entries that would be shown of it) turns down, with nothing of them recorded: a search
+    matches within what the viewer may see and records only what it shows. Runs in one write
+    transaction."""
     async with writing():
         await lock_key(f"team-cases:{team['id']}")  # a release's change commits wholly before or after
         condition = Case.team == team["id"]
@@ -227,6 +231,8 @@ async def disclose(viewer: Viewer, team: dict, case_ids: list[int] | None, surfa
             if not permitted[case_id] and not may_manage:
                 continue
             entries = sorted(shown_rows[case_id], key=_entry_order)
+            if keep is not None and not keep(case, entries):
+                continue
             for person in people:
                 reader, _, name = found_readers[person]
                 ledger_rows_all += ledger_rows(viewer, reader, person, name, case_id,

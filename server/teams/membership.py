@@ -298,7 +298,8 @@ def _standing_query(table, fields: tuple[str, ...], extra: tuple[str, ...]) -> R
     if table is not Team:
         selected += [f"o.{field} AS o__{field}" for field in fields]
     selected += [SEAT_SELECT, *extra]
-    source = "team t" if table is Team else f"{table._meta.tablename} o JOIN team t ON t.id = o.team"
+    # quoted: a table may bear a reserved word's name ("case")
+    source = "team t" if table is Team else f"\"{table._meta.tablename}\" o JOIN team t ON t.id = o.team"
     where = "t.id = {}" if table is Team else "o.id = {}"
     sql = f"SELECT {', '.join(selected)} FROM {source} {seat_join('t.id')} WHERE {where}"
     numbers = itertools.count()  # the {} in order: the extras', the person's, the row's

@@ -6,6 +6,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 
 from server import urls
+from server.cases import policy as cases_policy
 from server.errors import Invalid, NotFound
 from server.forms import parse_id
 from server.home import service as home
@@ -60,6 +61,7 @@ class TeamController(Controller):
             "can_edit": policy.can_manage_teams(request.user),
             "can_run": found.may(meetings_policy.can_run),
             "can_see_actions": found.standing.is_member,
+            "can_see_cases": found.standing.is_member and cases_policy.reviews_cases(found.team["kind"]),
         })
 
     @get("/{team_id:int}/edit", guards=[admin_required], name="team.edit")

@@ -69,6 +69,8 @@ FLASH_MESSAGES = {
     "action_saved": N_("The action item is saved."),
     "action_unchanged": N_("Nothing to save: the status and due date are as they were, and no note was written."),
     "action_edit_unchanged": N_("Nothing to save: the action item is as it was."),
+    "case_opened": N_("The case is opened."),
+    "case_entry_added": N_("The entry is recorded."),
 }
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")

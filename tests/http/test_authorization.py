@@ -40,7 +40,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import pytest
 from litestar.routes import HTTPRoute
@@ -52,10 +51,12 @@ from server.actions import service as actions
 from server.app import create_app
 from server.attachments.service import STORAGE
 from server.attachments.tables import Attachment
+from server.cases.service import STORAGE as CASE_FILES
 from server.meetings import agenda, minutes, scheduling
 from server.meetings.tables import Invitation, Meeting, Minutes, MinutesComment
 from server.teams.tables import Membership
 from tests.attachment_samples import PDF
+from tests.cases_helpers import add_entry, add_identity, add_release, make_case
 from tests.conftest import (
     ADMIN,
     CHAIR,
@@ -197,6 +198,11 @@ ACCESS_REPORT =  "login ok    404   404   404   404   404   404   404   404   40
 CASE_MANAGE =    "login 404   404   404   ok    404   404   404   404   404   404   404   404   404   404"
 CONSENT_VIEW =   "login 403   403   403   ok    403   403   403   403   404   404   404   403   403   403"
 EMERGENCY =      "login 403   403   403   403   403   403   403   403   404   404   404   403   403   403"
+# Cases (CONSENT.md): the walk's case is the Health Department's, on the Perinatal Cluster, with no
+# release: only its coordinator (of that agency) may see it; everyone else gets what a missing case
+# gets, and the Community Collaborative reviews no cases at all.
+#                 anon  admin chair co_ch coord membr famly guest uninv non   formr elsew to_gs seat@ dir@
+CASES =          "login 404   404   404   ok    404   404   404   404   404   404   404   404   404   404"
 
 BAD_SEAT_CHANGE = {"version": "1"}  # no agency or role: 422
 BAD_SEAT_END = {"version": "1", "ended_on": "not-a-date"}  # 422
@@ -345,6 +351,15 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/cases/{case_id:int}/disclosures"): route(CASE_MANAGE),
     ("GET", "/cases/{case_id:int}/disclosures/print"): route(CASE_MANAGE),
     ("GET", "/people/{person_id:int}/access"): route(ACCESS_REPORT),
+    # Cases: the team's list and opening one; the case, its entries, file, print view and export.
+    ("GET", "/teams/{team_id:int}/cases"): route(CASES),
+    ("GET", "/teams/{team_id:int}/cases/new"): route(CASES),
+    ("POST", "/teams/{team_id:int}/cases/new"): route(CASES),  # empty form: 422
+    ("GET", "/cases/{case_id:int}"): route(CASES),
+    ("POST", "/cases/{case_id:int}/entries"): route(CASES),  # empty form: 422
+    ("GET", "/cases/{case_id:int}/entries/{entry_id:int}/file"): route(CASES),
+    ("GET", "/cases/{case_id:int}/print"): route(CASES),
+    ("GET", "/cases/{case_id:int}/export.csv"): route(CASES),
 }
 
 IGNORED_METHODS = {"OPTIONS", "HEAD"}
@@ -393,9 +408,9 @@ class Ids:
     """Demo ids and the walk's own records, for the path templates."""
 
     def __init__(self, demo, seats: dict[str, int], token: str, records: dict[str, TeamRecords],
-                 release: tuple[int, int] = (0, 0)):
+                 case: tuple[int, int, int]):
         self.demo, self.seats, self.token, self.records = demo, seats, token, records
-        self.case, self.release = release
+        self.case, self.case_file, self.release = case
 
     def path(self, template: str, persona: Persona, spec: Route) -> str:
         records = self.records[persona.team]
@@ -413,6 +428,7 @@ class Ids:
             "attachment_id": meeting.attachment,
             "case_id": self.case,
             "release_id": self.release,
+            "entry_id": self.case_file,
         }
         return PARAM_RE.sub(lambda match: str(values[match.group(1)]), template)
 
@@ -428,30 +444,28 @@ async def demo_ids(demo, records_for: str | None = None) -> Ids:
         ).first()
         seats[team] = row["id"]
     records = {records_for: await table_records(demo, records_for)} if records_for else {}
-    return Ids(demo, seats, await create_password_link(demo.people[LINK_OWNER]), records,
-               await release_of_the_table(demo))
+    return Ids(demo, seats, await create_password_link(demo.people[LINK_OWNER]), records, await walk_case(demo))
 
 
-async def release_of_the_table(demo) -> tuple[int, int]:
-    """A case of the Perinatal Cluster (lead: the coordinator's agency; no entries) and its signed
-    release, with its signed form stored: (case id, release id)."""
+async def walk_case(demo) -> tuple[int, int, int]:
+    """A case of the Health Department on the Perinatal Cluster, with a stored file entry and a
+    signed release (with its signed form) that covers none of its entries: (case, file, release)."""
     from server.cases.releases import STORAGE as RELEASE_FORMS
-    from server.cases.tables import Case, Release, ReleaseParty
+    from server.cases.tables import Release
 
-    now, today = clock.now(), clock.today_in("America/New_York")
-    case = await Case.insert(Case(team=demo.team(TEAM_NAMES["cluster"]), lead_agency=demo.agencies["MCHD"],
-                                  reference="PC-WALK", created_at=now)).returning(Case.id)
-    received = RELEASE_FORMS.receive(io.BytesIO(PDF), len(PDF))
-    release = await Release.insert(Release(
-        case=case[0]["id"], signer_name="Walk: the client", signer_authority="client", signed_on=today,
-        identity_check="Photo ID", categories="coordination", purpose="care_coordination", effective_on=today,
-        expires_on=today + timedelta(days=365), expiry_event="", document_name="ROI.pdf", document_type="application/pdf",
-        document_size=received.size, document_key=RELEASE_FORMS.place(received), recorded_at=now, signed_at=now,
-        states_right_to_revoke=True, states_no_conditioning=True, states_redisclosure=True,
-    )).returning(Release.id)
-    await ReleaseParty.insert(ReleaseParty(release=release[0]["id"], agency=demo.agencies["MCHD"], role="discloses"),
-                              ReleaseParty(release=release[0]["id"], agency=demo.agencies["MCAP"], role="receives"))
-    return case[0]["id"], release[0]["id"]
+    health = demo.agencies["MCHD"]
+    case_id = await make_case(demo.team(TEAM_NAMES["cluster"]), health, "PC-WALK")
+    await add_identity(case_id, health, "Walk: a client")
+    received = CASE_FILES.receive(io.BytesIO(PDF), len(PDF))
+    file_id = await add_entry(case_id, health, "coordination", kind="attachment", file_name="Walk: plan.pdf",
+                              media_type="application/pdf", size=received.size, storage_key=CASE_FILES.place(received))
+    release_id = await add_release(case_id, disclosing=[health], receiving=[demo.agencies["MCAP"]],
+                                   categories=["housing"])
+    form = RELEASE_FORMS.receive(io.BytesIO(PDF), len(PDF))
+    await Release.update({Release.document_name: "ROI.pdf", Release.document_type: "application/pdf",
+                          Release.document_size: form.size, Release.document_key: RELEASE_FORMS.place(form)}).where(
+        Release.id == release_id)
+    return case_id, file_id, release_id
 
 
 async def table_records(demo, team_key: str) -> TeamRecords:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import html
+import inspect
 import json
 import re
 from datetime import datetime, time
@@ -17,7 +18,18 @@ from server.actions.tables import ActionItem, ActionUpdate
 from server.agencies.tables import Agency
 from server.meetings.tables import AgendaItem, Invitation, Meeting, Minutes
 from server.teams.tables import Membership, Team
-from tests.conftest import ADMIN, CHAIR, GUEST, ROOT, SCHOOL, log_in, make_client, post_form
+from tests.cases_helpers import add_identity, make_case
+from tests.conftest import (
+    ADMIN,
+    CHAIR,
+    COORDINATOR,
+    GUEST,
+    ROOT,
+    SCHOOL,
+    log_in,
+    make_client,
+    post_form,
+)
 from tests.meetings_helpers import days_from_today, on_team, schedule
 
 COLLABORATIVE = "Community Collaborative"
@@ -380,10 +392,19 @@ async def test_a_set_password_link_speaks_its_owners_language_and_ends_saying_th
 
 # Every CSV export.
 
+async def case_export(demo) -> str:
+    """A case of the coordinator's agency, and its export."""
+    health = demo.agencies["MCHD"]
+    case_id = await make_case(demo.team("Perinatal Cluster"), health, "PC-CSV2")
+    await add_identity(case_id, health, "=Export Example")
+    return f"/cases/{case_id}/export.csv"
+
+
 # Each CSV the app serves, and how to reach it as someone who may: a new export fails the test
 # below until it is listed here (and so checked).
 CSV_EXPORTS = {
     "/teams/{team_id:int}/roster/export.csv": (CHAIR, lambda demo: f"/teams/{demo.team(COLLABORATIVE)}/roster/export.csv"),
+    "/cases/{case_id:int}/export.csv": (COORDINATOR, case_export),
 }
 
 
@@ -395,14 +416,16 @@ async def test_every_csv_export_is_a_download_with_a_byte_order_mark_and_one_cha
                if "text/csv" in (text := path.read_text()) and "Response(" in text]
     assert writers == ["server/web/downloads.py"], "CSV goes out through web/downloads.csv_download only"
     for persona, path in CSV_EXPORTS.values():
-        await log_in(client, persona)
-        response = await client.get(path(demo))
-        assert response.content.startswith("\ufeff".encode())
-        assert response.headers["content-type"] == "text/csv; charset=utf-8"
-        assert response.headers["content-disposition"].startswith("attachment; filename=")
-        assert "filename*=UTF-8''" in response.headers["content-disposition"]
-        assert response.headers["x-content-type-options"] == "nosniff"
-        assert response.headers["content-security-policy"].startswith("sandbox")
+        async with await make_client(app) as browser:  # each export as its own person
+            await log_in(browser, persona)
+            target = path(demo)
+            response = await browser.get(await target if inspect.isawaitable(target) else target)
+            assert response.content.startswith("\ufeff".encode())
+            assert response.headers["content-type"] == "text/csv; charset=utf-8"
+            assert response.headers["content-disposition"].startswith("attachment; filename=")
+            assert "filename*=UTF-8''" in response.headers["content-disposition"]
+            assert response.headers["x-content-type-options"] == "nosniff"
+            assert response.headers["content-security-policy"].startswith("sandbox")
 
 
 # Sector coverage against the sectors a team expects.
