@@ -61,7 +61,7 @@ COORDINATION_NOTE = "Canary: prenatal visits twice a month"
 COVERED = ("MCHD", "CPS", "MMC")
 
 
-async def cluster_case(demo, reference: str = "PC-7F3K", *, client: str = CLIENT) -> tuple[int, int]:
+async def cluster_case(demo, reference: str = "PC-7T3K", *, client: str = CLIENT) -> tuple[int, int]:
     """A case of the Perinatal Cluster, led by the health department, with an identity, a care
     coordination, an SUD (Part 2) and a housing entry, and one release covering COVERED for all
     four categories: (case, release)."""

@@ -11,7 +11,7 @@ from server import clock
 from server.accounts.policy import Viewer
 from server.accounts.tables import Person
 from server.cases.disclosure import Shown, disclose
-from server.cases.tables import Case, CaseEntry, Release, ReleaseParty, Revocation
+from server.cases.tables import Case, CaseEntry, Disclosure, Release, ReleaseParty, Revocation
 from server.db import writing
 from server.teams.tables import Team
 
@@ -126,3 +126,16 @@ async def shown(email: str, team_id: int, surface: str = "page", at: datetime | 
 
 def categories(case: Shown) -> set[str]:
     return {entry["category"] for entry in case.entries}
+
+
+# The ledger since a point (the demo county's own history is already in it).
+
+
+async def ledger_head() -> int:
+    """The id of the ledger's last row (0: empty): rows after it are this test's."""
+    row = await Disclosure.select(Disclosure.id).order_by(Disclosure.id, ascending=False).first()
+    return row["id"] if row else 0
+
+
+async def ledger_after(head: int, *columns) -> list[dict]:
+    return await Disclosure.select(*columns).where(Disclosure.id > head).order_by(Disclosure.id)

@@ -31,7 +31,7 @@ async def case_without_release(demo) -> int:
     """The cluster's case as the coordinator opened it: her agency's identity entry and the
     treatment provider's Part 2 entry; no release yet, so no one else's agency is covered."""
     agencies = demo.agencies
-    case_id = await new_case(demo.team(CLUSTER), agencies["MCHD"], "PC-7F3K", demo.people[COORDINATOR])
+    case_id = await new_case(demo.team(CLUSTER), agencies["MCHD"], "PC-7T3K", demo.people[COORDINATOR])
     await entry(case_id, agencies["MCHD"], "identity", "Lives on Elm Street", kind="identity", client_name=CLIENT)
     await entry(case_id, agencies["HRS"], "sud", SUD_NOTE, kind="service")
     return case_id
@@ -85,7 +85,7 @@ async def test_the_coordinator_steps_out_an_uncovered_attendee_and_the_screen_sh
     screen = await opened.value
     await screen.wait_for_load_state()
     shown = screen.locator("#screen")
-    await expect(shown).to_contain_text("Case PC-7F3K")
+    await expect(shown).to_contain_text("Case PC-7T3K")
     await expect(shown.locator(".client-name")).to_have_text(CLIENT)
     await expect(shown).to_contain_text(SUD_NOTE)
     await expect(shown).to_contain_text("42 CFR part 2 prohibits unauthorized use")

@@ -28,6 +28,7 @@ from tests.case_setup import (
     review_meeting,
     reviewed_case,
 )
+from tests.cases_helpers import ledger_after, ledger_head
 from tests.conftest import COORDINATOR, SCHOOL, log_in, make_client, page_text, post_form
 from tests.meetings_helpers import on_meeting, today
 
@@ -37,7 +38,9 @@ CASE_TEXTS = (CLIENT, SUD_NOTE, HOUSING_NOTE, COORDINATION_NOTE)
 
 
 def case_lines(html: str) -> list[str]:
-    return [page_text(match) for match in re.findall(r'<p class="case-line">(.*?)</p>', html, re.S)]
+    """The case line of each case-review item, without its link to the case."""
+    return [page_text(match).removesuffix(" · Open the case")
+            for match in re.findall(r'<p class="case-line">(.*?)</p>', html, re.S)]
 
 
 async def test_a_chair_chooses_the_case_by_reference_and_the_title_stays_case_review(client, demo):
@@ -45,7 +48,7 @@ async def test_a_chair_chooses_the_case_by_reference_and_the_title_stays_case_re
     meeting_id, _ = await review_meeting(demo, [])
     token = await log_in(client, COORDINATOR)
     page = await client.get(f"/meetings/{meeting_id}")
-    assert f'<option value="{case_id}" >PC-7F3K</option>' in page.text  # the team's open cases, by reference
+    assert f'<option value="{case_id}" >PC-7T3K</option>' in page.text  # the team's open cases, by reference
     response = await post_form(client, f"/meetings/{meeting_id}/items", {
         "title": f"{CLIENT}, positive screen", "kind": "case_review", "planned_minutes": "20",
         "case_id": str(case_id)}, token)
@@ -60,7 +63,7 @@ async def test_a_chair_chooses_the_case_by_reference_and_the_title_stays_case_re
     await Case.update({Case.team: demo.team("Child and Family Team")}).where(Case.id == other)
     closed, _ = await cluster_case(demo, "PC-CL0S")
     await Case.update({Case.status: "closed"}).where(Case.id == closed)
-    for bad in (str(other), str(closed), "PC-7F3K", "999999"):
+    for bad in (str(other), str(closed), "PC-7T3K", "999999"):
         response = await post_form(client, f"/meetings/{meeting_id}/items", {
             "title": "Case review", "kind": "case_review", "planned_minutes": "20", "case_id": bad}, token)
         assert response.status_code == 422, bad
@@ -72,19 +75,20 @@ async def test_the_agenda_shows_the_reference_and_the_name_only_to_members_whose
     first, _ = await cluster_case(demo)
     second, _ = await cluster_case(demo, "PC-9MXR", client="Second Canary Client")
     meeting_id, _ = await review_meeting(demo, [first, second])
+    head = await ledger_head()
     async with await make_client(app) as covered, await make_client(app) as uncovered:
         await log_in(covered, TAMARA)
         await log_in(uncovered, OLIVIA)
         page = (await covered.get(f"/meetings/{meeting_id}")).text
-        assert case_lines(page) == [f"Case PC-7F3K · {CLIENT}", "Case PC-9MXR · Second Canary Client"]
+        assert case_lines(page) == [f"Case PC-7T3K · {CLIENT}", "Case PC-9MXR · Second Canary Client"]
         if urls.known("case"):  # the case page, once the app has one: only for those who may read it
             assert f'href="{urls.url("case", case_id=first)}"' in page
         page = (await uncovered.get(f"/meetings/{meeting_id}")).text
-        assert case_lines(page) == ["Case PC-7F3K · details withheld", "Case PC-9MXR · details withheld"]
+        assert case_lines(page) == ["Case PC-7T3K · details withheld", "Case PC-9MXR · details withheld"]
         assert CLIENT not in page and "Second Canary" not in page and "Open the case" not in page
         assert "Case review (2)" in page and "Case review (3)" in page
     # The names shown are in the ledger, for the agenda; nothing was recorded for the one withheld.
-    rows = await Disclosure.select().where(Disclosure.surface == "agenda")
+    rows = [row for row in await ledger_after(head) if row["surface"] == "agenda"]
     assert {(row["viewer"], row["categories"]) for row in rows} == {(demo.people[TAMARA], "identity")}
 
 
@@ -101,12 +105,12 @@ async def test_guests_see_case_review_items_without_a_reference(app, demo):
         await log_in(client, SCHOOL)
         page = await client.get(f"/meetings/{meeting_id}")
         assert page.status_code == 200 and "Case review (2)" in page.text
-        assert "PC-7F3K" not in page.text and "details withheld" not in page.text and CLIENT not in page.text
+        assert "PC-7T3K" not in page.text and "details withheld" not in page.text and CLIENT not in page.text
         packet = await client.get(f"/meetings/{meeting_id}/packet")
         assert packet.status_code == 200
         with zipfile.ZipFile(io.BytesIO(packet.content)) as archive:
             agenda_pdf = archive.read(archive.namelist()[0])
-        assert b"PC-7F3K" not in agenda_pdf
+        assert b"PC-7T3K" not in agenda_pdf
 
 
 async def test_the_printed_agenda_shows_the_case_as_the_agenda_does(app, demo):
@@ -114,11 +118,12 @@ async def test_the_printed_agenda_shows_the_case_as_the_agenda_does(app, demo):
 
     case_id, _ = await cluster_case(demo)
     meeting_id, _ = await review_meeting(demo, [case_id])
+    head = await ledger_head()
     html = routes.agenda_html(await service.packet_contents(await on_meeting(demo, TAMARA, meeting_id)))
-    assert f"Case PC-7F3K · {CLIENT}" in page_text(html) and "<h3>2. Case review (2)</h3>" in html
+    assert f"Case PC-7T3K · {CLIENT}" in page_text(html) and "<h3>2. Case review (2)</h3>" in html
     html = routes.agenda_html(await service.packet_contents(await on_meeting(demo, OLIVIA, meeting_id)))
-    assert "Case PC-7F3K · details withheld" in page_text(html) and CLIENT not in html
-    assert {row["surface"] for row in await Disclosure.select(Disclosure.surface)} == {"print"}
+    assert "Case PC-7T3K · details withheld" in page_text(html) and CLIENT not in html
+    assert {row["surface"] for row in await ledger_after(head, Disclosure.surface)} == {"print"}
 
 
 async def test_a_case_review_title_never_carries_case_facts_anywhere(client, demo):
@@ -131,11 +136,11 @@ async def test_a_case_review_title_never_carries_case_facts_anywhere(client, dem
     assert response.status_code == 303
     assert (await AgendaItem.select(AgendaItem.title).where(AgendaItem.id == item).first())["title"] == "Case review"
     edit = await client.get(f"/meetings/{meeting_id}/items/{item}/edit")
-    assert f'<option value="{case_id}" selected>PC-7F3K</option>' in edit.text and "relapse" not in edit.text
+    assert f'<option value="{case_id}" selected>PC-7T3K</option>' in edit.text and "relapse" not in edit.text
     await open_item(demo, meeting_id, item)
     await post_form(client, f"/meetings/{meeting_id}/live/end", {"confirmed": "yes"}, token)
     minutes = await Minutes.select(Minutes.record).where(Minutes.meeting == meeting_id).first()
-    assert "relapse" not in minutes["record"] and "PC-7F3K" not in minutes["record"]
+    assert "relapse" not in minutes["record"] and "PC-7T3K" not in minutes["record"]
     assert CLIENT not in minutes["record"]
     with zipfile.ZipFile(io.BytesIO((await client.get(f"/meetings/{meeting_id}/packet")).content)) as archive:
         assert b"relapse" not in archive.read(archive.namelist()[0])
@@ -148,7 +153,7 @@ async def test_review_notes_taken_live_are_entries_of_the_case_and_never_minutes
     await open_item(demo, meeting_id, item)
     live = await client.get(f"/meetings/{meeting_id}/live")
     assert 'id="review-note-form"' in live.text and 'id="item-notes"' not in live.text
-    assert f"Case PC-7F3K · {CLIENT}" in case_lines(live.text)
+    assert f"Case PC-7T3K · {CLIENT}" in case_lines(live.text)
     note = "Canary note: doula visit agreed; transport voucher for Tuesday"
     response = await post_form(client, f"/meetings/{meeting_id}/live/items/{item}/review-notes",
                                {"body": note}, token, headers={"HX-Request": "true"})
@@ -184,6 +189,7 @@ async def test_review_notes_taken_live_are_entries_of_the_case_and_never_minutes
 
 async def test_a_review_note_is_taken_only_on_the_open_case_review_of_a_chosen_case(client, demo):
     meeting_id, (welcome, item) = await review_meeting(demo, [None])
+    notes = await CaseEntry.count().where(CaseEntry.kind == "review_note")  # the demo's own
     token = await log_in(client, COORDINATOR)
     await open_item(demo, meeting_id, welcome)
     response = await post_form(client, f"/meetings/{meeting_id}/live/items/{item}/review-notes",
@@ -195,7 +201,7 @@ async def test_a_review_note_is_taken_only_on_the_open_case_review_of_a_chosen_c
     response = await post_form(client, f"/meetings/{meeting_id}/live/items/{item}/review-notes",
                                {"body": "Canary"}, token)
     assert response.status_code == 422
-    assert not await CaseEntry.exists().where(CaseEntry.kind == "review_note")
+    assert await CaseEntry.count().where(CaseEntry.kind == "review_note") == notes
 
 
 # The documents of an item that becomes, or is, a case review (they must never become the meeting's).
@@ -305,11 +311,12 @@ async def test_a_poll_that_does_not_show_the_agenda_discloses_nothing(app, clien
     meeting_id, (welcome, item) = await review_meeting(demo, [case_id])
     await open_item(demo, meeting_id, welcome)
     await log_in(client, COORDINATOR)
+    head = await ledger_head()
     response = await client.get(f"/meetings/{meeting_id}/live/panel", headers={"HX-Request": "true"})
     assert response.status_code == 200 and 'id="agenda"' not in response.text
-    assert not await Disclosure.exists()
+    assert await ledger_head() == head
     async with await make_client(app) as member:  # a member watching gets the agenda with the panel
         await log_in(member, TAMARA)
         response = await member.get(f"/meetings/{meeting_id}/live/panel", headers={"HX-Request": "true"})
         assert CLIENT in response.text
-    assert {row["viewer"] for row in await Disclosure.select(Disclosure.viewer)} == {demo.people[TAMARA]}
+    assert {row["viewer"] for row in await ledger_after(head, Disclosure.viewer)} == {demo.people[TAMARA]}

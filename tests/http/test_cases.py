@@ -21,7 +21,16 @@ from server.cases.tables import Case, CaseEntry, Disclosure, Release, ReleasePar
 from server.config import settings
 from server.teams.tables import Membership
 from tests.attachment_samples import HTML, PDF
-from tests.cases_helpers import add_entry, add_identity, add_release, make_case, revoke, today
+from tests.cases_helpers import (
+    add_entry,
+    add_identity,
+    add_release,
+    ledger_after,
+    ledger_head,
+    make_case,
+    revoke,
+    today,
+)
 from tests.conftest import (
     COORDINATOR,
     GUEST,
@@ -44,7 +53,7 @@ SUMMARY = "Canary summary: due in June, referred by the OB clinic."
 SUD = "Canary SUD: on buprenorphine since March."
 HOUSING = "Canary housing: on the waiting list for family housing."
 SCHOOL_RECORD = "Canary school: IEP for the older child."
-REFERENCE = "PC-7F3K"
+REFERENCE = "PC-7T3K"
 LIMIT = settings.max_upload_bytes
 
 
@@ -114,7 +123,7 @@ async def test_a_covered_member_sees_exactly_the_categories_the_release_covers(a
     assert NAME in text and SUMMARY in text and SUD in text and SCHOOL_RECORD in text
     assert HOUSING not in page.text  # housing is not covered for Children Services
     assert "Details withheld" in text
-    assert re.search(r"<h1>.*PC-7F3K.*Marisol Canary-Quintero.*</h1>", page.text, re.S)
+    assert re.search(r"<h1>.*PC-7T3K.*Marisol Canary-Quintero.*</h1>", page.text, re.S)
     assert "Maple County Health Department" in text  # the lead agency, and each entry's source
     assert "Harbor Recovery Services" in text and "Substance use disorder (42 CFR Part 2)" in text
 
@@ -132,7 +141,7 @@ async def test_a_member_covered_for_housing_only_sees_housing_and_nothing_else(a
     for query in ("Marisol", "Canary-Quintero", BORN, "4/17/1998"):  # outside what Help Me Grow may see
         found = await hmg.get(f"/teams/{story.team}/cases", params={"q": query})
         assert REFERENCE not in found.text and "No case you may see matches." in found.text
-    found = await hmg.get(f"/teams/{story.team}/cases", params={"q": "pc-7f3k"})
+    found = await hmg.get(f"/teams/{story.team}/cases", params={"q": "pc-7t3k"})
     assert REFERENCE in found.text and NAME not in found.text
 
 
@@ -144,7 +153,7 @@ async def test_own_agency_entries_are_always_visible_without_a_release(as_person
     for secret in (NAME, SUMMARY, HOUSING, SCHOOL_RECORD):
         assert secret not in page.text
     assert "Details withheld" in page_text(page.text)
-    assert "<h1><span class=\"case-reference\">PC-7F3K</span></h1>" in page.text
+    assert "<h1><span class=\"case-reference\">PC-7T3K</span></h1>" in page.text
 
 
 async def test_an_uncovered_member_gets_404_on_the_case_its_file_print_and_export(as_person, story):
@@ -167,7 +176,7 @@ async def test_an_uncovered_member_finds_no_trace_of_the_case_in_the_list_or_sea
     own = await make_case(story.team, story.agency["MVCHC"], "PC-2222")  # the health center's own case
     await add_identity(own, story.agency["MVCHC"], "Hope Example")
     uncovered, _ = await as_person(UNCOVERED)
-    queries = ("", "Marisol", "Canary", BORN, "4/17/1998", REFERENCE, "7F3K", "Hope")
+    queries = ("", "Marisol", "Canary", BORN, "4/17/1998", REFERENCE, "7T3K", "Hope")
 
     async def pages() -> list[str]:
         return [(await uncovered.get(f"/teams/{story.team}/cases", params={"q": q} if q else None)).text
@@ -247,7 +256,7 @@ async def test_an_export_cell_that_would_run_as_a_formula_is_kept_as_text(as_per
 
 async def test_a_covered_member_finds_the_case_by_name_date_of_birth_and_reference(as_person, story):
     cps, _ = await as_person(CPS)
-    for query in ("marisol", "Quintero Marisol", "MARÍSOL", BORN, "4/17/1998", "7f3k", "PC-7F3K"):
+    for query in ("marisol", "Quintero Marisol", "MARÍSOL", BORN, "4/17/1998", "7t3k", "PC-7T3K"):
         found = await cps.get(f"/teams/{story.team}/cases", params={"q": query})
         assert REFERENCE in found.text and NAME in found.text, query
     nothing = await cps.get(f"/teams/{story.team}/cases", params={"q": "Nobody Else"})
@@ -283,19 +292,20 @@ async def test_a_member_opens_a_case_for_their_own_agency_with_the_clients_ident
 async def test_a_coordinator_may_choose_the_lead_agency_and_the_form_explains_what_is_wrong(as_person, demo):
     team = demo.team(CLUSTER)
     coordinator, token = await as_person(COORDINATOR)
+    cases = await Case.count()
     response = await post_form(coordinator, f"/teams/{team}/cases/new", {
         "client_name": "", "date_of_birth": (today() + timedelta(days=10)).isoformat(), "lead_agency_id": str(demo.agencies["MCS"])}, token)
     assert response.status_code == 422
     text = page_text(response.text)
     assert "Enter the client's name." in text and "A date of birth cannot be in the future." in text
     assert "Choose the lead agency: one of the agencies on the team." in text  # the school sits elsewhere
-    assert not await Case.exists()
+    assert await Case.count() == cases
     response = await post_form(coordinator, f"/teams/{team}/cases/new", {
         "client_name": "Bea Example", "lead_agency_id": str(demo.agencies["HRS"])}, token)
     assert response.status_code == 303
-    case = await Case.select().first()
+    case = await Case.select().order_by(Case.id, ascending=False).first()
     assert case["lead_agency"] == demo.agencies["HRS"]
-    identity = await CaseEntry.select(CaseEntry.source_agency).first()
+    identity = await CaseEntry.select(CaseEntry.source_agency).where(CaseEntry.case == case["id"]).first()
     assert identity["source_agency"] == demo.agencies["MCHD"]  # the coordinator's own record
 
 
@@ -414,12 +424,13 @@ async def test_a_file_entry_of_a_refused_type_or_too_large_writes_nothing(as_per
 async def test_every_view_is_in_the_ledger_with_its_ground_and_surface_and_the_chain_verifies(as_person, story):
     cps, _ = await as_person(CPS)
     treatment, _ = await as_person(TREATMENT)
+    head = await ledger_head()
     await cps.get(f"/cases/{story.case}")
     await cps.get(f"/cases/{story.case}/print")
     await cps.get(f"/cases/{story.case}/export.csv")
     await cps.get(f"/teams/{story.team}/cases")
     await treatment.get(f"/cases/{story.case}")
-    rows = await Disclosure.select().order_by(Disclosure.id)
+    rows = [row for row in await ledger_after(head) if row["case"] == story.case]  # the demo's cases are listed too
     cps_rows = [row for row in rows if row["viewer"] == story.demo.people[CPS]]
     assert [(row["surface"], row["basis"], row["release"]) for row in cps_rows] == [
         ("page", "release", story.release), ("print", "release", story.release),
@@ -441,8 +452,9 @@ async def test_a_search_records_only_the_cases_it_shows(as_person, story):
     other = await make_case(story.team, story.agency["MCHD"], "PC-3333")
     other_identity = await add_identity(other, story.agency["MCHD"], "Someone Else")
     coordinator, _ = await as_person(COORDINATOR)
+    head = await ledger_head()
     await coordinator.get(f"/teams/{story.team}/cases", params={"q": "Marisol"})
-    rows = await Disclosure.select(Disclosure.case, Disclosure.entries, Disclosure.surface)
+    rows = await ledger_after(head, Disclosure.case, Disclosure.entries, Disclosure.surface)
     assert rows == [{"case": story.case, "entries": str(story.identity), "surface": "list"}]
     assert str(other_identity) not in {row["entries"] for row in rows}
 

@@ -14,7 +14,15 @@ from server.cases import ledger
 from server.cases.tables import Disclosure
 from server.db import writing
 from server.teams import membership
-from tests.cases_helpers import add_entry, add_identity, add_release, make_case, revoke
+from tests.cases_helpers import (
+    add_entry,
+    add_identity,
+    add_release,
+    ledger_after,
+    ledger_head,
+    make_case,
+    revoke,
+)
 from tests.conftest import COORDINATOR, log_in, make_client, page_text
 
 M = "derek.shaw@maple.example"  # MCAP, member of the Perinatal Cluster
@@ -227,12 +235,12 @@ async def test_every_disclosure_m_sees_is_in_the_ledger_with_its_release_and_edi
     case = await the_case(demo)
     release = await add_release(case.id, disclosing=[demo.agencies["MCHD"], demo.agencies["HRS"]],
                                 receiving=[demo.agencies["MCAP"]], categories=["housing", "sud"])
-    before = await Disclosure.count()
+    head = await ledger_head()
     async with await make_client(app) as m:
         await log_in(m, M)
         for url in (f"/cases/{case.id}", f"/cases/{case.id}/print", f"/cases/{case.id}/export.csv"):
             assert (await m.get(url)).status_code == 200
-    rows = await Disclosure.select().where(Disclosure.id > 0).order_by(Disclosure.id).offset(before)
+    rows = await ledger_after(head)
     mine = [row for row in rows if row["viewer"] == demo.people[M] and row["case"] == case.id]
     assert [row["surface"] for row in mine] == ["page", "print", "export"]
     for row in mine:

@@ -90,7 +90,7 @@ async def test_stepping_out_takes_them_out_of_the_room_and_the_screen_then_shows
     assert 'hx-history="false"' in screen.text
     text = page_text(screen.text)
     # Olivia (covered for nothing) is in the room: the reference and "details withheld" only.
-    assert "Case PC-7F3K" in text and "details withheld" in text
+    assert "Case PC-7T3K" in text and "details withheld" in text
     assert CLIENT not in text and SUD_NOTE not in text and HOUSING_NOTE not in text
 
     olivia, derek = demo.people[OLIVIA], demo.people[DEREK]
@@ -191,7 +191,7 @@ async def test_a_revocation_takes_effect_on_the_next_poll_of_the_screen(client, 
     redrawn = await client.get(poll, headers={"HX-Request": "true"})
     assert redrawn.status_code == 200 and "<html" not in redrawn.text
     text = page_text(redrawn.text)
-    assert "details withheld" in text and CLIENT not in text and SUD_NOTE not in text and "Case PC-7F3K" in text
+    assert "details withheld" in text and CLIENT not in text and SUD_NOTE not in text and "Case PC-7T3K" in text
     # Tamara steps out: the coordinator alone is in the room, and sees the case again.
     await post_form(client, f"/meetings/{meeting_id}/live/items/{item}/step-out",
                     {"person_id": str(demo.people[TAMARA])}, token)
@@ -220,7 +220,7 @@ async def test_the_screen_follows_the_live_view_and_shows_no_case_before_attenda
     assert "The meeting has not started yet." in (await client.get(f"/meetings/{meeting_id}/screen")).text
     await open_item(demo, meeting_id, welcome)
     text = page_text((await client.get(f"/meetings/{meeting_id}/screen")).text)
-    assert "Welcome and confidentiality reminder" in text and "PC-7F3K" not in text
+    assert "Welcome and confidentiality reminder" in text and "PC-7T3K" not in text
     await open_item(demo, meeting_id, item)
     text = page_text((await client.get(f"/meetings/{meeting_id}/screen")).text)
     assert "Case review (2)" in text and "No one is checked in" in text and CLIENT not in text
