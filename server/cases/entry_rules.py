@@ -19,7 +19,7 @@ from server.i18n import N_
 SECTIONS: dict[str, str] = {
     "identity": N_("Identity"),
     "summary": N_("Summary"),
-    "need": N_("Needs"),
+    "need": N_("The client's needs"),
     "service": N_("Services and referrals"),
     "plan_item": N_("Plan items"),
     "action": N_("Action items"),
@@ -39,7 +39,7 @@ ADDABLE: dict[str, str] = {
 }
 # Every category but identity, which only an identity entry carries.
 ENTRY_CATEGORIES: dict[str, str] = {code: label for code, label in policy.CATEGORIES.items() if code != "identity"}
-CASE_STATUSES: dict[str, str] = {"open": N_("Open"), "closed": N_("Closed")}
+CASE_STATUSES: dict[str, str] = {"open": N_("Case open"), "closed": N_("Case closed")}
 
 MAX_TITLE = 200
 MAX_BODY = 10_000
