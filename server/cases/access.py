@@ -10,6 +10,7 @@ from datetime import date
 
 from server import clock
 from server.accounts.policy import Viewer
+from server.agencies.tables import Agency
 from server.cases import disclosure, policy
 from server.cases.policy import Reader
 from server.cases.tables import Case
@@ -28,6 +29,11 @@ class CasesAccess:
     team: dict
     standing: Standing
     reader: Reader
+    agency_sector: str | None = None  # the sector of the agency the viewer sits for
+
+    @property
+    def may_declare_emergency(self) -> bool:
+        return policy.may_declare_emergency(self.reader, self.agency_sector)
 
     @property
     def today(self) -> date:
@@ -56,7 +62,9 @@ async def cases_access(viewer: Viewer, team_id: int) -> CasesAccess:
     reader = (await disclosure.readers(found.team, [viewer.id], viewer.at))[viewer.id][0]
     if not policy.may_read_cases(reader):
         raise NotFound()
-    return CasesAccess(viewer, found.team, found.standing, reader)
+    sector = await Agency.select(Agency.sector).where(Agency.id == reader.agency_id).first() \
+        if reader.agency_id is not None else None
+    return CasesAccess(viewer, found.team, found.standing, reader, sector["sector"] if sector else None)
 
 
 @dataclass(frozen=True)

@@ -255,6 +255,7 @@ class CaseView:
     reader: Reader
     releases: list[dict] = field(default_factory=list)  # for those who manage the case
     terms: list[ReleaseTerms] = field(default_factory=list)
+    at: datetime | None = None  # the instant it was decided at
 
     @property
     def case(self) -> dict:
@@ -278,7 +279,7 @@ async def read_case(viewer: Viewer, case_id: int, surface: str = "page", *, entr
         reader = (await readers(team, [viewer.id], viewer.at))[viewer.id][0]
         terms = (await release_terms([case_id], team["time_zone"]))[case_id] if shown.may_manage else []
         releases = await _release_rows(case_id) if shown.may_manage else []
-        return CaseView(shown, team, standing, reader, releases, terms)
+        return CaseView(shown, team, standing, reader, releases, terms, viewer.at)
 
 
 async def _release_rows(case_id: int) -> list[dict]:

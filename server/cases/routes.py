@@ -54,9 +54,12 @@ class TeamCasesController(Controller):
         viewer may see. Others are absent, uncounted."""
         found = await cases_access(request.user, team_id)
         query = entry_rules.search_query(q)
+        cases = await service.case_list(found, query)
         return render(request, "cases/list.html", {
-            "team": found.team, "cases": await service.case_list(found, query), "q": query,
-            "may_create": found.may_create,
+            "team": found.team, "cases": cases, "q": query, "may_create": found.may_create,
+            # the dashboard is for coordinators and a case's lead agency; declaring, for medical members
+            "may_see_dashboard": "coordinator" in found.standing.roles or any(case["may_manage"] for case in cases),
+            "may_declare_emergency": found.may_declare_emergency,
         }, block="results", headers=PRIVATE)
 
     @get("/new", name="case-new")

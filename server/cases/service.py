@@ -56,7 +56,7 @@ async def case_list(access: CasesAccess, query: str) -> list[dict]:
     shown = await disclosure.disclose(access.viewer, access.team, None, "list", kinds=frozenset({"identity"}),
                                       keep=keep)
     rows = [{"id": one.case["id"], "reference": one.case["reference"], "status": one.case["status"],
-             "client_name": one.client_name} for one in shown.values()]
+             "client_name": one.client_name, "may_manage": one.may_manage} for one in shown.values()]
     return sorted(rows, key=lambda row: (row["status"] != "open", row["reference"]))
 
 
@@ -254,7 +254,16 @@ async def case_context(view: CaseView) -> dict:
         "case": view.case, "team": view.team, "zone": view.team["time_zone"], "lead": await lead_agency(view.case),
         "client_name": view.shown.client_name, "sections": entry_rules.sections(view.shown.entries),
         "withheld": view.shown.withheld, "may_manage": view.shown.may_manage, "view": view,
+        "releases": releases_with_state(view), "RELEASE_STATES": policy.STATES,
     }
+
+
+def releases_with_state(view: CaseView) -> list[dict]:
+    """The case's releases (for those who manage it), newest first, each with its state now."""
+    terms = {release.id: release for release in view.terms}
+    return [{**row, "state": policy.state(terms[row["id"]], view.at),
+             "category_codes": [code for code in row["categories"].split(",") if code]}
+            for row in view.releases if row["id"] in terms]
 
 
 EXPORT_HEADINGS = (
