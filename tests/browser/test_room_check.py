@@ -5,9 +5,11 @@ state on the way passes axe."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from tests.browser.conftest import axe_check, expect, log_in, settle, visit
+from tests.browser.conftest import axe_check, expect, follow, log_in, settle, visit
 from tests.case_setup import (
     CLIENT,
     CLUSTER,
@@ -16,10 +18,10 @@ from tests.case_setup import (
     entry,
     new_case,
     open_item,
-    release,
     review_meeting,
 )
 from tests.conftest import COORDINATOR
+from tests.meetings_helpers import today
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +39,30 @@ async def case_without_release(demo) -> int:
     return case_id
 
 
-async def record_release(demo, case_id: int) -> None:
-    """The coordinator records the client's release: the health department, Children Services and
-    the medical center may be told the identity and SUD entries the two agencies disclose."""
-    # LEAD: switch this to the release form once the releases branch (wt-releases) is merged: the
-    # coordinator fills in and signs the release on the case page in the browser. Until then it is
-    # recorded as the form would record it.
+async def record_release(page, demo, case_id: int) -> None:
+    """The coordinator records and signs the client's release on the case's page: the health
+    department and the treatment provider may tell the health department, Children Services and
+    the medical center the client's identity and SUD records (the form was signed in the app)."""
+    await visit(page, f"/cases/{case_id}")
+    await follow(page, page.get_by_role("link", name="Record a release"))
+    form = page.locator("#release-form")
+    await form.get_by_label("Name of the person who signed").fill("The client")
+    await form.get_by_label("Signed as").select_option("client")
+    await form.get_by_label("How the signer's identity was checked").fill("Photo ID seen by the coordinator")
     agencies = demo.agencies
-    await release(case_id, [agencies["MCHD"], agencies["HRS"]], [agencies["MCHD"], agencies["CPS"], agencies["MMC"]],
-                  ["identity", "sud"], recorded_by=demo.people[COORDINATOR])
+    for agency in ("MCHD", "HRS"):
+        await form.locator(f"#disclosing-{agencies[agency]}").check()
+    for agency in ("MCHD", "CPS", "MMC"):
+        await form.locator(f"#recipients-{agencies[agency]}").check()
+    for category in ("identity", "sud"):
+        await form.locator(f"#categories-{category}").check()
+    await form.locator("#expires_on").fill((today() + timedelta(days=180)).isoformat())
+    for statement in ("states_right_to_revoke", "states_no_conditioning", "states_redisclosure"):
+        await form.locator(f"#{statement}").check()
+    await form.get_by_label("The signature was captured in the app").check()
+    await axe_check(page, "the release form, filled in")
+    await follow(page, form.get_by_role("button", name="Sign and record"))
+    await expect(page.locator(".release-state")).to_have_text("In force")
 
 
 async def test_the_coordinator_steps_out_an_uncovered_attendee_and_the_screen_shows_the_case(page, demo):
@@ -55,7 +72,7 @@ async def test_the_coordinator_steps_out_an_uncovered_attendee_and_the_screen_sh
     await open_item(demo, meeting_id, welcome)
 
     await log_in(page, COORDINATOR)
-    await record_release(demo, case_id)
+    await record_release(page, demo, case_id)
 
     # The live view: the case-review item opened from the agenda.
     await visit(page, f"/meetings/{meeting_id}/live")
