@@ -141,6 +141,8 @@ class Shown:
     entries: list[dict]
     withheld: bool
     may_manage: bool
+    reader: Reader | None = None  # the viewer, as the decision saw them
+    terms: tuple[ReleaseTerms, ...] = ()  # the case's releases as the decision read them
 
     @property
     def readable(self) -> bool:
@@ -239,7 +241,8 @@ async def disclose(viewer: Viewer, team: dict, case_ids: list[int] | None, surfa
                                                ((e, decided[person][case_id][e["id"]]) for e in entries), surface)
             for entry in entries:
                 entry["basis"] = decided[viewer.id][case_id][entry["id"]].kind
-            result[case_id] = Shown(case, entries, len(permitted[case_id]) < len(by_case[case_id]), may_manage)
+            result[case_id] = Shown(case, entries, len(permitted[case_id]) < len(by_case[case_id]), may_manage,
+                                    viewer_reader, tuple(terms[case_id]))
         await ledger.append(ledger_rows_all)
         return result
 
@@ -276,10 +279,9 @@ async def read_case(viewer: Viewer, case_id: int, surface: str = "page", *, entr
                  ).get(case_id)
         if shown is None or (entry_id is not None and not shown.entries):
             raise NotFound()
-        reader = (await readers(team, [viewer.id], viewer.at))[viewer.id][0]
-        terms = (await release_terms([case_id], team["time_zone"]))[case_id] if shown.may_manage else []
+        terms = list(shown.terms) if shown.may_manage else []
         releases = await _release_rows(case_id) if shown.may_manage else []
-        return CaseView(shown, team, standing, reader, releases, terms, viewer.at)
+        return CaseView(shown, team, standing, shown.reader, releases, terms, viewer.at)
 
 
 async def _release_rows(case_id: int) -> list[dict]:

@@ -294,3 +294,37 @@ async def test_the_home_page_and_team_overview_cost_the_same_on_1_team_as_on_12_
     assert "Showing the first 100. The rest are under My action items." in page
     assert page.count('class="now-meeting') > 30 and "Live now" in page and "Cancelled" in page
     assert busy == one_team == {"/": HOME_PAGE, f"/teams/{collaborative}": TEAM_OVERVIEW}, count_queries.statements
+
+
+async def test_a_case_page_with_200_entries_and_50_releases_costs_what_one_with_two_entries_does(
+        client, demo, count_queries):
+    """The decision reads the case's releases, parties and revocations in three statements and its
+    entries in two, whatever their number (CONSENT.md: a constant cost per case page)."""
+    from server.cases.policy import CATEGORIES
+    from server.cases.tables import CaseEntry, Release, ReleaseParty, Revocation
+    from tests.cases_helpers import add_entry, add_identity, add_release, make_case, revoke
+
+    team, agencies = demo.team("Perinatal Cluster"), demo.agencies
+    sources = [agencies[a] for a in ("MCHD", "HRS", "MMC", "CPS", "MHAS", "MCAP")]
+    small, large = [await make_case(team, agencies["MCHD"], reference) for reference in ("PC-5MAL", "PC-B1GG")]
+    for case_id in (small, large):
+        await add_identity(case_id, agencies["MCHD"], "Counted Client")
+        await add_entry(case_id, agencies["HRS"], "sud", body="Counted entry")
+        await add_release(case_id, disclosing=sources, receiving=[agencies["CPS"]], categories=list(CATEGORIES))
+    now = clock.now()
+    await CaseEntry.insert(*[CaseEntry(case=large, kind="note", category=list(CATEGORIES)[n % len(CATEGORIES)],
+                                       source_agency=sources[n % len(sources)], body=f"Entry {n}", recorded_at=now)
+                             for n in range(198)])
+    for n in range(49):
+        release = await add_release(large, disclosing=sources[: 1 + n % 6], receiving=[agencies["CPS"], agencies["MMC"]],
+                                    categories=list(CATEGORIES)[: 1 + n % 10])
+        if n % 7 == 0:
+            await revoke(release, agencies["MMC"])
+    assert await CaseEntry.count().where(CaseEntry.case == large) == 200
+    assert await Release.count().where(Release.case == large) == 50
+    assert await ReleaseParty.count() and await Revocation.count()
+    await log_in(client, "tamara.nguyen@maple.example")  # Children Services: covered by every release
+    small_cost = await statements_for(client, count_queries, f"/cases/{small}")
+    large_cost = await statements_for(client, count_queries, f"/cases/{large}")
+    assert large_cost == small_cost, (small_cost, large_cost)
+    assert large_cost <= 16, count_queries.statements
