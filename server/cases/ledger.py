@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from server.cases.tables import Disclosure
+from server import delivery
 from server.db import lock_key
 
 GENESIS = "0" * 64
@@ -34,8 +35,9 @@ def row_hash(previous_hash: str, row: dict) -> str:
 
 
 async def append(rows: list[dict]) -> None:
-    """Inside writing(): the rows (each with every CONTENT key) appended to the chain, in order."""
-    if not rows:
+    """Inside writing(): the rows (each with every CONTENT key) appended to the chain, in order;
+    none for a response that carries no body (a HEAD: nothing was disclosed)."""
+    if not rows or not delivery.body_sent.get():
         return
     await lock_key("disclosure-ledger")
     head = await Disclosure.select(Disclosure.hash).order_by(Disclosure.id, ascending=False).first()

@@ -15,7 +15,7 @@ from http.cookies import SimpleCookie
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from server import db, i18n
+from server import db, delivery, i18n
 from server.config import settings
 from server.web.flash import message_from_cookie
 from server.web.responses import FLASH_COOKIE
@@ -97,10 +97,13 @@ class RequestContext:
         if scope["path"].startswith("/static/"):
             await self._serve(scope, receive, send, {}, None, private=False)
             return
-        if scope["method"] == "HEAD":  # every page answers HEAD as it answers GET, without the body
+        headers_only = scope["method"] == "HEAD"
+        if headers_only:  # every page answers HEAD as it answers GET, without the body
             scope = {**scope, "method": "GET"}
             send = _headers_only(send)
         async with AsyncExitStack() as stack:
+            token = delivery.body_sent.set(not headers_only)
+            stack.callback(delivery.body_sent.reset, token)
             if scope["method"] in READ_METHODS:
                 await stack.enter_async_context(db.reading())
             cookies = read_cookies(scope)

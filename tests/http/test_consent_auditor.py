@@ -252,3 +252,19 @@ async def test_every_disclosure_m_sees_is_in_the_ledger_with_its_release_and_edi
         await Disclosure.raw("UPDATE disclosure SET categories = {} WHERE id = {}", "housing", mine[0]["id"])
     verdict = await ledger.verify()
     assert not verdict.ok and verdict.broken_at == mine[0]["id"]
+
+
+async def test_a_head_request_decides_as_a_get_but_records_no_disclosure(app, demo):
+    case = await the_case(demo)
+    await add_release(case.id, disclosing=[demo.agencies["MCHD"]], receiving=[demo.agencies["MCAP"]],
+                      categories=["housing"])
+    head = await ledger_head()
+    async with await make_client(app) as m, await make_client(app) as outsider:
+        await log_in(m, M)
+        await log_in(outsider, "olivia.grant@maple.example")  # Help Me Grow: no record, no release
+        answer = await m.head(f"/cases/{case.id}")
+        assert answer.status_code == 200 and answer.content == b""
+        assert (await outsider.head(f"/cases/{case.id}")).status_code == 404
+        assert await ledger_head() == head  # nothing was sent
+        assert (await m.get(f"/cases/{case.id}")).status_code == 200
+    assert [row["surface"] for row in await ledger_after(head)] == ["page"]
