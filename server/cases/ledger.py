@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from server.cases.tables import Disclosure
 from server import delivery
+from server.cases.tables import Disclosure
 from server.db import lock_key
 
 GENESIS = "0" * 64
