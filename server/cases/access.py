@@ -15,7 +15,7 @@ from server.cases import disclosure, policy
 from server.cases.policy import Reader
 from server.cases.tables import Case
 from server.db import writing
-from server.errors import NotFound
+from server.errors import Forbidden, NotFound
 from server.teams import membership
 from server.teams.access import team_access
 from server.teams.policy import Standing
@@ -70,13 +70,15 @@ async def cases_access(viewer: Viewer, team_id: int) -> CasesAccess:
 @dataclass(frozen=True)
 class CaseAccess:
     """A case the viewer may read or manage, with nothing of its entries read (so nothing in the
-    ledger): enough to write to it, or to check before reading it."""
+    ledger): enough to write to it, or to check before reading it. `managing`: asked for by
+    someone who must manage it (releases)."""
 
     viewer: Viewer
     case: dict
     team: dict
     standing: Standing
     reader: Reader
+    managing: bool = False
 
     @property
     def today(self) -> date:
@@ -87,17 +89,25 @@ class CaseAccess:
         return policy.may_add_entries(self.reader)
 
     async def confirm(self) -> CaseAccess:
-        return await case_access(self.viewer, self.case["id"])
+        """Inside a write: the case and the viewer's right read again, in the write's transaction."""
+        return await case_access(self.viewer, self.case["id"], manage=self.managing)
 
 
-async def case_access(viewer: Viewer, case_id: int) -> CaseAccess:
-    """NotFound unless the case exists and the viewer may now see one of its entries or manage it."""
-    async with writing():  # the decision's read writes (the ledger), though nothing is shown here
+async def case_access(viewer: Viewer, case_id: int, *, manage: bool = False) -> CaseAccess:
+    """NotFound unless the case exists and the viewer may now see one of its entries or manage it
+    (as for a missing case); with `manage`, Forbidden for one who may read it but not manage it."""
+    async with writing():  # the decision's read may write (the ledger), though nothing is shown here
         found = await membership.with_standing(Case, case_id, viewer.id, viewer.at, disclosure.CASE_FIELDS)
         if found is None:
             raise NotFound()
         case, team, standing, _ = found
-        if (await disclosure.disclose(viewer, team, [case_id], "page", kinds=frozenset())).get(case_id) is None:
-            raise NotFound()
         reader = (await disclosure.readers(team, [viewer.id], viewer.at))[viewer.id][0]
-    return CaseAccess(viewer, case, team, standing, reader)
+        if policy.may_manage_case(standing.roles, reader, case["lead_agency"]):
+            return CaseAccess(viewer, case, team, standing, reader, manage)
+        # Asked for no entry: nothing is shown, nothing enters the ledger; the case comes back only
+        # if the viewer may see something of it.
+        if case_id not in await disclosure.disclose(viewer, team, [case_id], "page", kinds=frozenset()):
+            raise NotFound()
+        if manage:
+            raise Forbidden()
+        return CaseAccess(viewer, case, team, standing, reader, manage)

@@ -14,6 +14,7 @@ from server import urls
 from server.attachments import policy as files
 from server.cases import dashboard, policy, releases
 from server.cases import release_rules as rules
+from server.cases.access import CaseAccess
 from server.config import settings
 from server.web.downloads import download_file
 from server.web.errors import error_page
@@ -71,7 +72,7 @@ async def _posted(request: Request) -> tuple[dict[str, str], releases.Upload | N
 class CaseReleasesController(Controller):
     path = "/cases/{case_id:int}/releases"
 
-    async def _form(self, request: Request, access: releases.CaseAccess, values: dict, errors: dict,
+    async def _form(self, request: Request, access: CaseAccess, values: dict, errors: dict,
                     status_code: int = 200) -> Response:
         choices = await releases.form_choices(access)
         return page(request, "cases/release_form.html", {
@@ -81,7 +82,7 @@ class CaseReleasesController(Controller):
 
     @get("/new", name="release-new")
     async def new(self, request: Request, case_id: RowId) -> Response:
-        access = await releases.case_access(request.user, case_id)
+        access = await releases.managed_case(request.user, case_id)
         values = {"signed_on": access.today.isoformat(), "effective_on": access.today.isoformat(),
                   "purpose": "care_coordination"}
         return await self._form(request, access, values, {})
@@ -89,7 +90,7 @@ class CaseReleasesController(Controller):
     @post("/new", status_code=200, name="release-record", request_max_body_size=UPLOAD_BODY_LIMIT,
           exception_handlers=UPLOAD_ERRORS)
     async def record(self, request: Request, case_id: RowId) -> Response:
-        access = await releases.case_access(request.user, case_id)
+        access = await releases.managed_case(request.user, case_id)
         form, upload, problem, save = await _posted(request)
         try:
             release_id, errors = await releases.record(access, form, upload, problem, signing=save == "sign")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,6 +25,7 @@ from server.attachments import policy as files
 from server.attachments.storage import Received, Storage
 from server.cases import disclosure, policy
 from server.cases import release_rules as rules
+from server.cases.access import CaseAccess, case_access
 from server.cases.policy import Reader, ReleaseTerms
 from server.cases.tables import Case, Emergency, Release, ReleaseParty, Revocation
 from server.config import settings
@@ -34,8 +34,6 @@ from server.errors import Closed, Forbidden, NotFound
 from server.i18n import N_, Formatted
 from server.teams import membership
 from server.teams.access import TeamAccess, team_access
-from server.teams.policy import Standing
-from server.teams.tables import Team
 
 log = logging.getLogger("convene")
 # Signed forms are identity documents: a store of their own, apart from meeting documents (whose
@@ -62,43 +60,10 @@ def lock_for(team_id: int) -> str:
 # Who may do what to a case's releases.
 
 
-@dataclass(frozen=True)
-class CaseAccess:
-    """A case and the viewer's standing on its team, for one of the people who manage it."""
-
-    viewer: Viewer
-    case: dict
-    team: dict
-    standing: Standing
-    reader: Reader
-
-    @property
-    def today(self) -> date:
-        return clock.day_in(self.viewer.at, self.team["time_zone"])
-
-    async def confirm(self) -> CaseAccess:
-        """Inside a write: the case and the viewer's right read again, in the write's transaction."""
-        return await case_access(self.viewer, self.case["id"])
-
-
-async def case_access(viewer: Viewer, case_id: int) -> CaseAccess:
-    """The case, for someone who manages it. NotFound when the viewer may not know the case exists
-    (no permitted entry and no power over it), as for a missing case; Forbidden when they may
-    read it but not manage it."""
-    # Two statements: membership.with_standing() names the object's table unquoted in its SQL, and
-    # "case" is a reserved word; its team's form (Team) is asked instead.
-    case = await Case.select(*(getattr(Case, name) for name in CASE_FIELDS)).where(Case.id == case_id).first()
-    found = await membership.with_standing(Team, case["team"], viewer.id, viewer.at) if case else None
-    if found is None:
-        raise NotFound()
-    _, team, standing, _ = found
-    reader = (await disclosure.readers(team, [viewer.id], viewer.at))[viewer.id][0]
-    if policy.may_manage_case(standing.roles, reader, case["lead_agency"]):
-        return CaseAccess(viewer, case, team, standing, reader)
-    # Asked for no entry: nothing is shown, nothing enters the ledger; the case comes back only if
-    # the viewer may see something of it.
-    known = await disclosure.disclose(viewer, team, [case_id], "page", kinds=frozenset())
-    raise Forbidden() if case_id in known else NotFound()
+async def managed_case(viewer: Viewer, case_id: int) -> CaseAccess:
+    """The case, for someone who manages it (its releases are theirs to record): NotFound when the
+    viewer may not know the case exists, Forbidden when they may read it but not manage it."""
+    return await case_access(viewer, case_id, manage=True)
 
 
 @dataclass(frozen=True)
@@ -115,7 +80,7 @@ async def release_access(viewer: Viewer, release_id: int) -> ReleaseAccess:
     row = await Release.select(Release.case).where(Release.id == release_id).first()
     if row is None:
         raise NotFound()
-    return ReleaseAccess(await case_access(viewer, row["case"]), release_id)
+    return ReleaseAccess(await managed_case(viewer, row["case"]), release_id)
 
 
 # What a release's form offers.
