@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -334,6 +335,32 @@ async def edit_draft(found: ReleaseAccess, form: dict[str, str], upload: Upload 
     return found.release_id, {}
 
 
+@dataclass(frozen=True)
+class Locked:
+    """A release read inside a write that holds its team's cases lock: what changes it checks."""
+
+    found: ReleaseAccess
+    release: dict
+    terms: ReleaseTerms
+    now: datetime
+
+    @property
+    def access(self) -> CaseAccess:
+        return self.found.access
+
+    @property
+    def state(self) -> str:
+        return policy.state(self.terms, self.now)
+
+
+async def _locked(found: ReleaseAccess) -> Locked:
+    """Inside writing(): the viewer's right confirmed, the team's cases locked (a disclosure reads
+    the change wholly before or after), the release and its terms read now."""
+    found = await found.confirm()
+    await lock_key(lock_for(found.access.team["id"]))
+    return Locked(found, await _release(found.release_id), await _terms(found.access, found.release_id), clock.now())
+
+
 async def supersede(found: ReleaseAccess, form: dict[str, str], upload: Upload | None,
                     upload_problem: str | None) -> tuple[int | None, dict[str, str]]:
     """A correction or change: a new release, signed now, version + 1, that supersedes the old one,
@@ -341,13 +368,9 @@ async def supersede(found: ReleaseAccess, form: dict[str, str], upload: Upload |
     placed = ""
     try:
         async with writing():
-            found = await found.confirm()
-            access = found.access
-            await lock_key(lock_for(access.team["id"]))
-            old = await _release(found.release_id)
-            terms = await _terms(access, found.release_id)
-            now = clock.now()
-            if not rules.may_supersede(policy.state(terms, now)):
+            locked = await _locked(found)
+            found, access, old, terms, now = locked.found, locked.access, locked.release, locked.terms, locked.now
+            if not rules.may_supersede(locked.state):
                 raise Closed(NOT_SUPERSEDABLE)
             parties = await _parties(found.release_id)
             choices = await form_choices(access, parties)
@@ -391,13 +414,9 @@ async def supersede(found: ReleaseAccess, form: dict[str, str], upload: Upload |
 async def revoke(found: ReleaseAccess, form: dict[str, str]) -> dict[str, str]:
     """A revocation, whole or for named recipients (a row per agency); {} or field messages."""
     async with writing():
-        found = await found.confirm()
-        access = found.access
-        await lock_key(lock_for(access.team["id"]))
-        release = await _release(found.release_id)
-        terms = await _terms(access, found.release_id)
-        now = clock.now()
-        if not rules.may_revoke(policy.state(terms, now)):
+        locked = await _locked(found)
+        found, access, release, terms, now = locked.found, locked.access, locked.release, locked.terms, locked.now
+        if not rules.may_revoke(locked.state):
             raise Closed(NOT_REVOCABLE)
         revoked = {r.agency_id for r in terms.revocations}
         data, errors = rules.validate_revocation(form, set(terms.recipients) - revoked, release["signed_on"], now,
@@ -414,17 +433,13 @@ async def revoke(found: ReleaseAccess, form: dict[str, str]) -> dict[str, str]:
 async def record_event(found: ReleaseAccess) -> None:
     """The event the release expires on has happened: it grants nothing from now on."""
     async with writing():
-        found = await found.confirm()
-        access = found.access
-        await lock_key(lock_for(access.team["id"]))
-        release = await _release(found.release_id)
-        terms = await _terms(access, found.release_id)
-        now = clock.now()
-        if not rules.may_record_event(policy.state(terms, now), release["expiry_event"],
-                                      release["event_recorded_at"] is not None):
+        locked = await _locked(found)
+        release = locked.release
+        if not rules.may_record_event(locked.state, release["expiry_event"], release["event_recorded_at"] is not None):
             raise Closed(NO_EVENT)
-        await Release.update({Release.event_recorded_at: now, Release.event_recorded_by: access.viewer.id}).where(
-            (Release.id == found.release_id) & Release.event_recorded_at.is_null())
+        await Release.update({
+            Release.event_recorded_at: locked.now, Release.event_recorded_by: locked.access.viewer.id,
+        }).where((Release.id == release["id"]) & Release.event_recorded_at.is_null())
 
 
 # The release page.
