@@ -315,8 +315,7 @@ async def decided(team: dict, case_id: int, person_ids: list[int], at: datetime
         return frozenset(), {person: frozenset() for person in person_ids}
     found = await readers(team, person_ids, at) if person_ids else {}
     terms = (await release_terms([case_id], team["time_zone"]))[case_id]
-    entries = [Entry(r["id"], r["source_agency"], r["category"]) for r in await CaseEntry.select(
-        CaseEntry.id, CaseEntry.source_agency, CaseEntry.category).where(CaseEntry.case == case_id)]
+    entries = (await entry_facts([case_id]))[case_id]
     grants = await _grants([case_id], person_ids, at) if person_ids else {}
     return frozenset(e.id for e in entries), {
         person: frozenset(policy.decide_all(found[person][0], entries, terms, at, grants.get((person, case_id), ())))
