@@ -249,6 +249,39 @@ def test_only_the_cases_package_reads_case_tables():
     assert not offenders, offenders
 
 
+ENTRY_HOUSEKEEPING = {"storage_key"}  # which stored files are still referenced: no content
+
+
+def case_entry_reads(source: str) -> list[str]:
+    """Selects of case entries that read more than housekeeping columns (line numbers)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "select"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "CaseEntry"):
+            columns = {arg.attr for arg in node.args if isinstance(arg, ast.Attribute)}
+            if not node.args or len(columns) < len(node.args) or columns - ENTRY_HOUSEKEEPING:
+                found.append(f"line {node.lineno}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(
+                r"\bFROM\s+case_entry\b", node.value, re.IGNORECASE):
+            found.append(f"line {node.lineno}: SQL")
+    return found
+
+
+def test_the_entry_read_scanner_tells_content_from_housekeeping():
+    assert case_entry_reads("rows = CaseEntry.select(CaseEntry.body)\n") == ["line 1"]
+    assert case_entry_reads("rows = CaseEntry.select()\n") == ["line 1"]
+    assert case_entry_reads("x = 'SELECT body FROM case_entry'\n") == ["line 1: SQL"]
+    assert case_entry_reads("rows = CaseEntry.select(CaseEntry.storage_key)\n") == []
+
+
+def test_only_the_disclosure_module_reads_what_case_entries_say():
+    """One read path (issue 9): entries are read for showing only in cases/disclosure.py, which
+    decides and records; elsewhere in the app only which stored files they keep."""
+    offenders = {str(path.relative_to(ROOT)): found for path in python_files(SERVER)
+                 if path != SERVER / "cases" / "disclosure.py" and (found := case_entry_reads(path.read_text()))}
+    assert not offenders, offenders
+
+
 def test_policies_are_pure():
     """policy.py: no web framework, no database, no web layer."""
     for path in SERVER.glob("*/policy.py"):
