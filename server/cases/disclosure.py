@@ -27,6 +27,12 @@ from server.teams.policy import NO_STANDING, Standing
 CASE_FIELDS = ("id", "team", "lead_agency", "reference", "status", "created_at", "version")
 
 
+def team_cases_lock(team_id: int) -> str:
+    """The lock that what changes a release's grant and every disclosure of the team's cases take
+    (PostgreSQL; SQLite's write lock already serialises them)."""
+    return f"team-cases:{team_id}"
+
+
 def reader_for(person: dict | None, person_id: int, standing: Standing) -> Reader:
     """The decision's reader: active and a member of the team, speaking for the agency of their
     seat only when that is the agency they work for now (a move to another agency ends it)."""
@@ -186,7 +192,7 @@ async def disclose(viewer: Viewer, team: dict, case_ids: list[int] | None, surfa
     matches within what the viewer may see and records only what it shows. Runs in one write
     transaction."""
     async with writing():
-        await lock_key(f"team-cases:{team['id']}")  # a release's change commits wholly before or after
+        await lock_key(team_cases_lock(team["id"]))  # a release's change commits wholly before or after
         condition = Case.team == team["id"]
         if case_ids is not None:
             condition &= Case.id.is_in(case_ids or [0])

@@ -54,10 +54,6 @@ REVOKED_RECIPIENT = N_("This release was revoked for %(agencies)s. A correction 
 NOT_MEDICAL = N_("Only members of a medical agency on this team may declare a medical emergency (42 CFR 2.51).")
 
 
-def lock_for(team_id: int) -> str:
-    return f"team-cases:{team_id}"
-
-
 # Who may do what to a case's releases.
 
 
@@ -276,7 +272,7 @@ async def record(access: CaseAccess, form: dict[str, str], upload: Upload | None
     try:
         async with writing():
             access = await access.confirm()
-            await lock_key(lock_for(access.team["id"]))
+            await lock_key(disclosure.team_cases_lock(access.team["id"]))
             choices = await form_choices(access)
             data, errors = rules.validate_release(form, choices.rules, access.today, signing=signing)
             errors |= _document_errors(rules.checked_signature(form), upload is not None, upload_problem, signing)
@@ -305,7 +301,7 @@ async def edit_draft(found: ReleaseAccess, form: dict[str, str], upload: Upload 
         async with writing():
             found = await found.confirm()
             access = found.access
-            await lock_key(lock_for(access.team["id"]))
+            await lock_key(disclosure.team_cases_lock(access.team["id"]))
             current = await _release(found.release_id)
             if current["signed_at"] is not None:
                 raise Closed(SIGNED_IS_FINAL)
@@ -357,7 +353,7 @@ async def _locked(found: ReleaseAccess) -> Locked:
     """Inside writing(): the viewer's right confirmed, the team's cases locked (a disclosure reads
     the change wholly before or after), the release and its terms read now."""
     found = await found.confirm()
-    await lock_key(lock_for(found.access.team["id"]))
+    await lock_key(disclosure.team_cases_lock(found.access.team["id"]))
     return Locked(found, await _release(found.release_id), await _terms(found.access, found.release_id), clock.now())
 
 
@@ -522,7 +518,7 @@ async def declare_emergency(found: EmergencyAccess, form: dict[str, str]) -> tup
     async with writing():
         found = await emergency_access(found.team.viewer, found.team.team["id"])
         team_id = found.team.team["id"]
-        await lock_key(lock_for(team_id))
+        await lock_key(disclosure.team_cases_lock(team_id))
         case = await Case.select(Case.id).where((Case.team == team_id) & (Case.reference == reference)).first()
         if case is None:
             return None, {"reference": rules.UNKNOWN_REFERENCE}

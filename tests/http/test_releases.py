@@ -394,7 +394,7 @@ async def test_a_revocation_waits_for_a_disclosure_in_progress_and_the_next_one_
     before or wholly after, never half."""
     import asyncio
 
-    from server.cases import releases
+    from server.cases import disclosure, releases
     from server.db import lock_key, writing
     from tests.meetings_helpers import viewer_of
 
@@ -406,7 +406,7 @@ async def test_a_revocation_waits_for_a_disclosure_in_progress_and_the_next_one_
 
     async def disclosure_in_progress() -> None:
         async with writing():
-            await lock_key(releases.lock_for(demo.team(CLUSTER)))
+            await lock_key(disclosure.team_cases_lock(demo.team(CLUSTER)))
             held.set()
             await done.wait()
 
