@@ -327,4 +327,5 @@ async def test_a_case_page_with_200_entries_and_50_releases_costs_what_one_with_
     small_cost = await statements_for(client, count_queries, f"/cases/{small}")
     large_cost = await statements_for(client, count_queries, f"/cases/{large}")
     assert large_cost == small_cost, (small_cost, large_cost)
-    assert large_cost <= 16, count_queries.statements
+    locks = 0 if db.is_sqlite() else 2  # PostgreSQL's advisory locks: the team's cases, the ledger's head
+    assert large_cost <= 16 + locks, count_queries.statements
