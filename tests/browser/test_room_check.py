@@ -1,7 +1,7 @@
 """The room check in real Chromium (issue 9's acceptance): the coordinator records a release,
 opens a case-review item in the live view, sees the room check name an attendee the release does
 not cover, marks her as stepped out, and the meeting screen then shows the case. Every page and
-state on the way passes axe."""
+state on the way passes axe, and fits a phone (CONVENE_SCREENSHOTS=<folder> keeps the pictures)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from tests.browser.conftest import axe_check, expect, follow, log_in, settle, visit
+from tests.browser.test_case_pages import shoot
 from tests.case_setup import (
     CLIENT,
     CLUSTER,
@@ -86,6 +87,7 @@ async def test_the_coordinator_steps_out_an_uncovered_attendee_and_the_screen_sh
     await expect(uncovered).to_contain_text("HMG")
     await expect(check).not_to_contain_text(CLIENT)
     await axe_check(page, "live view: the room check names an uncovered attendee")
+    await shoot(page, "room-check")
 
     # Olivia steps out: everyone left in the room is covered.
     await check.get_by_role("button", name="Mark Olivia Grant as stepped out").click()
@@ -108,6 +110,7 @@ async def test_the_coordinator_steps_out_an_uncovered_attendee_and_the_screen_sh
     await expect(shown).to_contain_text("42 CFR part 2 prohibits unauthorized use")
     await expect(shown).not_to_contain_text("details withheld")
     await axe_check(screen, "the meeting screen, everyone in the room covered")
+    await shoot(screen, "meeting-screen-covered")
 
     # Olivia comes back: the screen, polling, withholds what she may not see.
     await page.locator("#room-check").get_by_role("button", name="Olivia Grant is back in the room").click()
@@ -116,3 +119,4 @@ async def test_the_coordinator_steps_out_an_uncovered_attendee_and_the_screen_sh
     await expect(shown).not_to_contain_text(CLIENT)
     await expect(shown).not_to_contain_text(SUD_NOTE)
     await axe_check(screen, "the meeting screen, details withheld")
+    await shoot(screen, "meeting-screen-withheld")
